@@ -1,0 +1,156 @@
+"""The in-memory knowledge graph: a ``networkx.MultiDiGraph`` keyed by stable IRIs.
+
+Nodes (key: IRI) carry ``kind`` (see :class:`kgraph.model.Kind`), ``label``, ``aliases`` (sorted list),
+``docs`` (sorted ids of the documents that mention it), ``mentions`` (``[doc, start, end]`` lists),
+``confidence`` and, where it applies, ``subtype`` and kind-specific attributes (``start_date``, ``theme``
+for events; ``value``, ``unit``, ``measure`` for figures; ``text``, ``verb`` for statements;
+``identifier``, ``headline``, ``date``, ``url``, ``publisher``, ``content_hash`` for documents).
+
+Edges run subject -> object, keyed by ``relation`` (plus ``|title`` for memberships and titles) and
+carry ``relation``, ``confidence`` (the best of their evidence), ``evidence`` (a list of
+``{doc, sentence, start, end, confidence}`` dicts, one per stating sentence) and, for memberships,
+``title`` and ``former``.
+"""
+from __future__ import annotations
+
+from typing import Any, Iterable
+
+import networkx as nx
+
+from .iri import document_iri, entity_iri
+from .model import Document, Entity, EntityRef, Extraction, Fact, Kind, OrgType, Rel
+
+_EDGE_ATTRS_IN_KEY = ("title",)
+
+
+def node_iri(entity: Entity) -> str:
+    return entity_iri(entity.kind, entity.props.get("key") or entity.name)
+
+
+def edge_key(relation: str, props: dict[str, Any]) -> str:
+    parts = [relation] + [str(props[a]) for a in _EDGE_ATTRS_IN_KEY if props.get(a)]
+    return "|".join(parts)
+
+
+class KnowledgeGraph:
+    """Entities and facts of any number of documents, merged by IRI."""
+
+    def __init__(self, graph: nx.MultiDiGraph | None = None):
+        self.graph = graph if graph is not None else nx.MultiDiGraph()
+        self.report = None  # a pipeline.BuildReport when the graph came from kgraph.build
+
+    # -- building -------------------------------------------------------------------------------
+    def add(self, extraction: Extraction) -> None:
+        doc = extraction.document
+        doc_node = self._add_document(doc)
+        iris: dict[EntityRef, str] = {}
+        for entity in extraction.entities:
+            iri = node_iri(entity)
+            iris[entity.ref] = iri
+            self._merge_node(iri, entity, doc.id)
+        for fact in extraction.facts:
+            if fact.subject not in iris or fact.object not in iris:
+                continue  # a fact about an entity the resolver dropped
+            self._merge_edge(iris[fact.subject], iris[fact.object], fact)
+        self.graph.nodes[doc_node]["entities"] = sorted(set(iris.values()))
+
+    def update(self, extractions: Iterable[Extraction]) -> "KnowledgeGraph":
+        for extraction in extractions:
+            self.add(extraction)
+        return self
+
+    def _add_document(self, doc: Document) -> str:
+        iri = document_iri(doc.id)
+        attrs: dict[str, Any] = {"kind": Kind.DOCUMENT, "label": doc.title or doc.id, "identifier": doc.id,
+                                 "content_hash": doc.content_hash, "docs": [doc.id]}
+        for name in ("url", "date", "source"):
+            if getattr(doc, name):
+                attrs[name] = getattr(doc, name)
+        if doc.title:
+            attrs["headline"] = doc.title
+        if doc.publisher:
+            publisher = Entity(Kind.ORGANIZATION, doc.publisher, subtype=OrgType.MEDIA, confidence=1.0)
+            publisher_iri = node_iri(publisher)
+            self._merge_node(publisher_iri, publisher, doc.id)
+            attrs["publisher"] = publisher_iri
+        self.graph.add_node(iri, **attrs)
+        return iri
+
+    def _merge_node(self, iri: str, entity: Entity, doc_id: str) -> None:
+        g = self.graph
+        mentions = [[doc_id, s, e] for s, e in entity.mentions]
+        if iri not in g:
+            attrs: dict[str, Any] = {"kind": entity.kind, "label": entity.name,
+                                     "aliases": sorted(entity.aliases - {entity.name}),
+                                     "docs": [doc_id], "mentions": mentions,
+                                     "confidence": round(entity.confidence, 3)}
+            if entity.subtype:
+                attrs["subtype"] = entity.subtype
+            attrs.update({k: v for k, v in entity.props.items() if k != "key" and v is not None})
+            g.add_node(iri, **attrs)
+            return
+        node = g.nodes[iri]
+        node["aliases"] = sorted((set(node.get("aliases", [])) | entity.aliases) - {node["label"]})
+        node["docs"] = sorted(set(node["docs"]) | {doc_id})
+        node["mentions"] = node.get("mentions", []) + mentions
+        node["confidence"] = max(node.get("confidence", 0.0), round(entity.confidence, 3))
+        if entity.subtype and not node.get("subtype"):
+            node["subtype"] = entity.subtype
+        for k, v in entity.props.items():
+            if k != "key" and v is not None and k not in node:
+                node[k] = v
+
+    def _merge_edge(self, u: str, v: str, fact: Fact) -> None:
+        key = edge_key(fact.relation, fact.props)
+        evidence = fact.evidence.as_dict()
+        if self.graph.has_edge(u, v, key):
+            data = self.graph.edges[u, v, key]
+            if evidence not in data["evidence"]:
+                data["evidence"].append(evidence)
+            data["confidence"] = max(data["confidence"], evidence["confidence"])
+            return
+        attrs = {"relation": fact.relation, "confidence": evidence["confidence"], "evidence": [evidence]}
+        attrs.update({k: v for k, v in fact.props.items() if v is not None})
+        self.graph.add_edge(u, v, key=key, **attrs)
+
+    # -- reading --------------------------------------------------------------------------------
+    def to_networkx(self) -> nx.MultiDiGraph:
+        return self.graph
+
+    def nodes(self, kind: str | None = None) -> list[tuple[str, dict[str, Any]]]:
+        return [(n, d) for n, d in self.graph.nodes(data=True) if kind is None or d.get("kind") == kind]
+
+    def labels(self, kind: str) -> set[str]:
+        return {d["label"] for _, d in self.nodes(kind)}
+
+    def edges(self, relation: str | None = None) -> list[tuple[str, str, dict[str, Any]]]:
+        return [(u, v, d) for u, v, d in self.graph.edges(data=True)
+                if relation is None or d.get("relation") == relation]
+
+    def documents(self) -> list[str]:
+        return sorted(d["identifier"] for _, d in self.nodes(Kind.DOCUMENT))
+
+    def to_rdf(self):
+        """The graph as an ``rdflib.Dataset`` with one named graph per document (see rdf-contract)."""
+        from .rdf import to_dataset
+
+        return to_dataset(self)
+
+    def query(self, sparql: str):
+        from .query import run_query
+
+        return run_query(self.to_rdf(), sparql)
+
+    def save(self, directory, formats: Iterable[str] | None = None) -> list:
+        from .exporters import save
+
+        return save(self, directory, formats)
+
+    def __len__(self) -> int:
+        return self.graph.number_of_nodes()
+
+    def __repr__(self) -> str:
+        return f"<KnowledgeGraph {self.graph.number_of_nodes()} nodes, {self.graph.number_of_edges()} edges>"
+
+
+__all__ = ["KnowledgeGraph", "Rel", "Kind", "node_iri", "edge_key"]

@@ -1,0 +1,621 @@
+"""Read articles from files, folders and stdin into :class:`~kgraph.model.Document` values.
+
+:func:`iter_documents` is the entry point: it streams documents lazily and turns every problem with
+one input into a :class:`~kgraph.model.LoadError` value, so one bad file never aborts a corpus run.
+
+Formats are chosen by file extension through :data:`LOADERS`, a registry in the style of rdflib's
+plugin registry: :func:`register_loader` adds or replaces a format. A loader is called as
+``loader(path, max_bytes=...)`` and returns a ``Document`` or an iterable of ``Document`` and
+``LoadError`` values (one file may hold many articles, as JSON Lines does); it raises ``LoadError``
+when the file cannot be read.
+"""
+from __future__ import annotations
+
+import codecs
+import importlib
+import io
+import json
+import os
+import stat
+import sys
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
+
+from kgraph.model import Document, LoadError
+from kgraph.text import closing_credit, html_to_text, markdown_to_text, normalise_date
+
+__all__ = [
+    "DEFAULT_MAX_BYTES", "LOADERS", "SUPPORTED_EXTENSIONS", "decode_bytes", "document_from_text",
+    "iter_documents", "load_html", "load_jsonl", "load_markdown", "load_text", "read_document",
+    "register_loader",
+]
+
+DEFAULT_MAX_BYTES = 20_000_000
+STDIN = "<stdin>"
+
+LoaderResult = Document | Iterable[Document | LoadError]
+Loader = Callable[..., LoaderResult]
+
+# -- reading and decoding ---------------------------------------------------------------------------
+
+_GB_FAMILY = frozenset({"gb2312", "gbk", "gb18030", "cp936", "hz"})
+_BOMS = (  # UTF-32 first: its little-endian BOM begins with the UTF-16 one
+    (codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+_CONTROL_BYTES = frozenset(range(0x20)) - frozenset(b"\t\n\r\f\v\x1b")
+_SAMPLE = 8192
+
+
+def _open(path: str) -> io.BufferedReader:
+    try:
+        return open(path, "rb")
+    except FileNotFoundError:
+        raise LoadError(path, "no such file or directory") from None
+    except PermissionError:
+        raise LoadError(path, "cannot read file: permission denied") from None
+    except IsADirectoryError:
+        raise LoadError(path, "is a folder, not a file") from None
+    except OSError as error:
+        raise LoadError(path, f"cannot read file: {error.strerror or error}") from None
+
+
+def _read_bytes(path: str, max_bytes: int) -> bytes:
+    with _open(path) as handle:
+        size = os.fstat(handle.fileno()).st_size
+        if size > max_bytes:
+            raise LoadError(path, f"file too large: {size} bytes, limit {max_bytes}")
+        try:
+            data = handle.read(max_bytes + 1)
+        except OSError as error:
+            raise LoadError(path, f"cannot read file: {error.strerror or error}") from None
+    if len(data) > max_bytes:  # the file grew while being read
+        raise LoadError(path, f"file too large: more than {max_bytes} bytes, limit {max_bytes}")
+    return data
+
+
+def _looks_binary(data: bytes) -> bool:
+    if b"\x00" in data:
+        return True
+    sample = data[:_SAMPLE]
+    return sum(byte in _CONTROL_BYTES for byte in sample) > 0.3 * len(sample)
+
+
+def decode_bytes(data: bytes, source: str) -> str:
+    """Decode a text file: UTF-8 (with or without BOM), UTF-16/32 with BOM, else GB18030/GBK.
+
+    charset-normalizer is consulted only when UTF-8 fails; any GB-family guess is decoded as
+    GB18030, its superset. Raises :class:`LoadError` for empty, binary or undecodable input.
+    """
+    if not data.strip():
+        raise LoadError(source, "empty document")
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                text = data[len(bom):].decode(encoding)
+            except UnicodeDecodeError as error:
+                raise LoadError(source, f"cannot decode text: invalid {encoding.upper()} after its "
+                                        f"byte-order mark at byte {error.start + len(bom)}") from None
+            break
+    else:
+        if _looks_binary(data):
+            raise LoadError(source, "binary file, not text")
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as error:
+            text = _decode_guessed(data, source, error)
+    if not text.strip():
+        raise LoadError(source, "empty document")
+    return text
+
+
+def _decode_guessed(data: bytes, source: str, utf8_error: UnicodeDecodeError) -> str:
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data).best()
+    candidates = {best.encoding, *best.could_be_from_charset} if best is not None else set()
+    if candidates & _GB_FAMILY:
+        try:
+            return data.decode("gb18030")
+        except UnicodeDecodeError as error:
+            raise LoadError(source, f"cannot decode text: not UTF-8 (byte {utf8_error.start}) and not "
+                                    f"valid GB18030 (byte {error.start})") from None
+    guess = f"; it looks like {best.encoding}, which kgraph does not read" if best is not None else ""
+    raise LoadError(source, f"cannot decode text: not UTF-8 or GB18030 (invalid UTF-8 at byte "
+                            f"{utf8_error.start}{guess})")
+
+
+def _normalise_newlines(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+# -- converting text to documents ---------------------------------------------------------------------
+
+_FIELDS = ("title", "url", "date", "publisher", "source", "meta")
+_SENTENCE_ENDS = tuple("。！？!?")
+_LEAD_IN_ENDS = tuple("，、；：,;:")
+_TITLE_MAX_CHARS = 60
+
+
+def _title_from_first_line(text: str) -> str | None:
+    """The first line as a title when it reads as one: short, not a sentence, followed by more text."""
+    first, _, rest = text.lstrip().partition("\n")
+    first = first.strip()
+    if not first or not rest.strip() or len(first) > _TITLE_MAX_CHARS:
+        return None
+    if first.endswith(_SENTENCE_ENDS) or first.endswith(_LEAD_IN_ENDS):
+        return None
+    return first
+
+
+def _freeze(value: Any) -> Any:
+    """Make a front-matter or JSON value hashable and JSON-friendly (Document is frozen)."""
+    if isinstance(value, (list, tuple)):
+        return tuple(_freeze(item) for item in value)
+    if isinstance(value, dict):
+        return tuple((str(key), _freeze(item)) for key, item in value.items())
+    if isinstance(value, (set, frozenset)):
+        return tuple(sorted(str(item) for item in value))
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return value
+
+
+def _freeze_meta(meta: Any) -> tuple[tuple[str, Any], ...]:
+    items = meta.items() if isinstance(meta, dict) else (meta or ())
+    return tuple((str(key), _freeze(value)) for key, value in items)
+
+
+def _scalar_text(value: Any) -> str | None:
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, (str, int, float)):
+        return str(value).strip() or None
+    return None
+
+
+def document_from_text(text: str, id: str = "<text>", **fields: Any) -> Document:
+    """A Document from a raw string, as the .txt loader reads one.
+
+    Newlines are normalised; unless given, ``title`` comes from a short first line that is not a
+    sentence, and ``publisher`` from a closing credit (``来源：新华社``). ``fields`` are Document
+    fields (title, url, date, publisher, source, meta); ``meta`` may be a dict. Raises
+    :class:`LoadError` for empty text.
+    """
+    unknown = set(fields) - set(_FIELDS)
+    if unknown:
+        raise TypeError(f"document_from_text() got unknown fields: {', '.join(sorted(unknown))}")
+    text = _normalise_newlines(text).lstrip("\ufeff")
+    if not text.strip():
+        raise LoadError(fields.get("source") or id, "empty document")
+    return Document(
+        id=id,
+        text=text,
+        title=fields.get("title") or _title_from_first_line(text),
+        url=fields.get("url"),
+        date=fields.get("date"),
+        publisher=fields.get("publisher") or closing_credit(text),
+        source=fields.get("source"),
+        meta=_freeze_meta(fields.get("meta")),
+    )
+
+
+def _text_document(text: str, name: str) -> Document:
+    return document_from_text(text, id=name, source=name)
+
+
+def _html_document(markup: str, name: str) -> Document:
+    text, found = html_to_text(markup)
+    if not text:
+        raise LoadError(name, "no text content (broken or empty HTML)")
+    return Document(id=name, text=text, title=found.get("title"), url=found.get("url"),
+                    date=found.get("date"), publisher=found.get("publisher") or closing_credit(text),
+                    source=name)
+
+
+def _front_matter_loader() -> type:
+    """A safe YAML loader that leaves dates as the strings the author wrote (normalised later)."""
+    import yaml
+
+    class FrontMatterLoader(yaml.SafeLoader):
+        pass
+
+    FrontMatterLoader.yaml_implicit_resolvers = {
+        first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+    return FrontMatterLoader
+
+
+def _split_front_matter(text: str, name: str) -> tuple[dict[str, Any], str]:
+    """(front-matter fields, body). Front matter is YAML between a first line ``---`` and a closing
+    ``---`` (or ``...``) line."""
+    lines = text.split("\n")
+    if lines[0].rstrip() != "---":
+        return {}, text
+    for end in range(1, len(lines)):
+        if lines[end].rstrip() in ("---", "..."):
+            break
+    else:
+        raise LoadError(name, "front matter opened by '---' on line 1 is never closed by a '---' line")
+    import yaml
+
+    yaml_text = "\n".join(lines[1:end])
+    try:
+        fields = yaml.load(yaml_text, Loader=_front_matter_loader())  # a SafeLoader subclass
+    except yaml.YAMLError as error:
+        # The context mark is where the broken construct starts (an unclosed quote or bracket);
+        # the problem mark may be the end of the front matter.
+        mark = getattr(error, "context_mark", None) or getattr(error, "problem_mark", None)
+        problem = getattr(error, "problem", None) or str(error).splitlines()[0]
+        if getattr(error, "context", None):
+            problem = f"{problem} ({error.context})"
+        if mark is None:
+            raise LoadError(name, f"invalid YAML front matter: {problem}") from None
+        line_number = mark.line + 2  # file line: the front matter starts on line 2
+        bad_line = lines[min(mark.line + 1, end - 1)].strip()
+        raise LoadError(name, f"invalid YAML front matter at line {line_number}: {problem}: "
+                              f"{bad_line!r}") from None
+    if fields is None:
+        fields = {}
+    if not isinstance(fields, dict):
+        raise LoadError(name, f"front matter is not a mapping of fields but a {type(fields).__name__} "
+                              f"(line 2: {lines[1].strip()!r})")
+    return {str(key): value for key, value in fields.items()}, "\n".join(lines[end + 1:])
+
+
+def _take(fields: dict[str, Any], *keys: str) -> str | None:
+    """The first usable text value among ``keys``, removed from ``fields``."""
+    for key in keys:
+        value = _scalar_text(fields.get(key))
+        if value is not None:
+            del fields[key]
+            return value
+    return None
+
+
+def _markdown_document(text: str, name: str) -> Document:
+    fields, body = _split_front_matter(_normalise_newlines(text), name)
+    clean, found = markdown_to_text(body)
+    if not clean:
+        raise LoadError(name, "empty document: no text after the front matter" if fields
+                        else "no text content (broken or empty Markdown)")
+    title = _take(fields, "title")
+    url = _take(fields, "url", "permalink", "source_url")
+    publisher = _take(fields, "publisher", "source", "author")
+    date = None
+    stated_date = _scalar_text(fields.get("date"))
+    if stated_date is not None:
+        date = normalise_date(stated_date)
+        if date is not None:  # an unreadable date stays in meta as written
+            del fields["date"]
+    return Document(
+        id=name, text=clean,
+        title=title or found.get("title"),
+        url=url or found.get("url"),
+        date=date or found.get("date"),
+        publisher=publisher or found.get("publisher") or closing_credit(clean),
+        source=name,
+        meta=_freeze_meta(fields),
+    )
+
+
+_CONVERTERS: dict[str, Callable[[str, str], Document]] = {
+    ".txt": _text_document, ".html": _html_document, ".md": _markdown_document,
+}
+
+
+# -- JSON Lines ----------------------------------------------------------------------------------------
+
+def _jsonl_record(record: Any, where: str) -> Document:
+    if not isinstance(record, dict):
+        raise LoadError(where, f"not a JSON object but a {type(record).__name__}")
+    fields = dict(record)
+    text = fields.pop("text", None)
+    if text is None:
+        raise LoadError(where, 'no "text" field')
+    if not isinstance(text, str):
+        raise LoadError(where, f'"text" is a {type(text).__name__}, not a string')
+    text = _normalise_newlines(text)
+    if not text.strip():
+        raise LoadError(where, "empty document")
+    stated_id = _take(fields, "id")
+    date = None
+    stated_date = _scalar_text(fields.get("date"))
+    if stated_date is not None:
+        date = normalise_date(stated_date)
+        if date is not None:
+            del fields["date"]
+    return Document(id=stated_id or where, text=text, title=_take(fields, "title"),
+                    url=_take(fields, "url"), date=date, publisher=_take(fields, "publisher"),
+                    source=where, meta=_freeze_meta(fields))
+
+
+def _iter_jsonl(reader: Any, name: str, max_bytes: int) -> Iterator[Document | LoadError]:
+    """Documents from a binary stream of JSON Lines, one line at a time."""
+    line_number = 0
+    records = 0
+    while True:
+        raw = reader.readline(max_bytes + 1)
+        if not raw:
+            break
+        line_number += 1
+        where = f"{name}:{line_number}"
+        if len(raw) > max_bytes and not raw.endswith(b"\n"):
+            while True:  # skip the rest of the oversized line
+                chunk = reader.readline(1 << 20)
+                if not chunk or chunk.endswith(b"\n"):
+                    break
+            yield LoadError(where, f"line too large: more than {max_bytes} bytes, limit {max_bytes}")
+            continue
+        if line_number == 1:
+            raw = raw.removeprefix(codecs.BOM_UTF8)
+        if not raw.strip():
+            continue
+        records += 1
+        try:
+            line = raw.decode("utf-8")
+        except UnicodeDecodeError as error:
+            yield LoadError(where, f"cannot decode line: not UTF-8 at byte {error.start} "
+                                   "(JSON Lines must be UTF-8)")
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as error:
+            yield LoadError(where, f"invalid JSON: {error.msg} at column {error.colno}")
+            continue
+        try:
+            yield _jsonl_record(record, where)
+        except LoadError as error:
+            yield error
+    if not records:
+        yield LoadError(name, "empty document")
+
+
+# -- file loaders (the registry) ------------------------------------------------------------------------
+
+def load_text(path: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
+    """A plain-text article; a short first line that is not a sentence is its title."""
+    return _text_document(decode_bytes(_read_bytes(path, max_bytes), path), path)
+
+
+def load_html(path: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
+    """An HTML page reduced to clean text (see :func:`kgraph.text.html_to_text`)."""
+    return _html_document(decode_bytes(_read_bytes(path, max_bytes), path), path)
+
+
+def load_markdown(path: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
+    """A Markdown article with optional YAML front matter; its body may mix in HTML."""
+    return _markdown_document(decode_bytes(_read_bytes(path, max_bytes), path), path)
+
+
+def load_jsonl(path: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Document | LoadError]:
+    """One article per line: ``text`` required; ``id``, ``title``, ``url``, ``date``, ``publisher``
+    optional, further keys go to ``meta``. ``max_bytes`` limits each line, not the file."""
+    with _open(path) as handle:
+        head = handle.peek(_SAMPLE)[:_SAMPLE] if hasattr(handle, "peek") else b""
+        if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            raise LoadError(path, "cannot decode text: UTF-16, but JSON Lines must be UTF-8")
+        if _looks_binary(head):
+            raise LoadError(path, "binary file, not text")
+        yield from _iter_jsonl(handle, path, max_bytes)
+
+
+LOADERS: dict[str, Loader | str] = {
+    ".txt": load_text, ".text": load_text,
+    ".html": load_html, ".htm": load_html,
+    ".md": load_markdown, ".markdown": load_markdown,
+    ".jsonl": load_jsonl, ".ndjson": load_jsonl,
+}
+"""File extension (lower case, with the dot) → loader, or ``"module:function"`` imported on first use."""
+
+SUPPORTED_EXTENSIONS = LOADERS.keys()
+"""A live view of the registered extensions."""
+
+
+def register_loader(extension: str, func: Loader | str) -> None:
+    """Register (or replace) the loader for files ending in ``extension``.
+
+    ``func(path, max_bytes=...)`` returns a Document or an iterable of Document/LoadError values and
+    raises LoadError for an unreadable file. It may be given as ``"package.module:function"``, imported
+    only when a file of that type is met (as rdflib's plugin registry does).
+    """
+    extension = extension.strip().lower()
+    if not extension.startswith("."):
+        extension = "." + extension
+    if len(extension) < 2:
+        raise ValueError("a file extension is needed, such as '.docx'")
+    if not callable(func) and not (isinstance(func, str) and ":" in func):
+        raise TypeError("loader must be a callable or a 'module:function' string")
+    LOADERS[extension] = func
+
+
+def _resolve(extension: str) -> Loader | None:
+    loader = LOADERS.get(extension)
+    if isinstance(loader, str):
+        module_name, _, attribute = loader.partition(":")
+        loader = getattr(importlib.import_module(module_name), attribute)
+        LOADERS[extension] = loader
+    return loader
+
+
+def _extension(path: str) -> str:
+    return os.path.splitext(path)[1].lower()
+
+
+def _unsupported(path: str) -> LoadError:
+    extension = _extension(path)
+    what = f"unsupported file type {extension!r}" if extension else "no file extension"
+    return LoadError(path, f"{what}: kgraph reads {', '.join(sorted(LOADERS))}")
+
+
+def read_document(path: str | os.PathLike, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
+    """The one document in a file that is not JSON Lines. Raises :class:`LoadError`."""
+    name = os.fspath(path)
+    extension = _extension(name)
+    if extension not in LOADERS:
+        raise _unsupported(name)
+    if _resolve(extension) is load_jsonl:
+        raise LoadError(name, "a JSON Lines file holds many documents: read it with iter_documents()")
+    result = _resolve(extension)(name, max_bytes=max_bytes)
+    if isinstance(result, Document):
+        return result
+    documents = list(result)
+    if len(documents) == 1 and isinstance(documents[0], Document):
+        return documents[0]
+    for item in documents:
+        if isinstance(item, LoadError):
+            raise item
+    raise LoadError(name, f"holds {len(documents)} documents, not one: read it with iter_documents()")
+
+
+def _load_file(path: str, max_bytes: int) -> Iterator[Document | LoadError]:
+    """Everything one file yields; any failure becomes a LoadError value."""
+    extension = _extension(path)
+    if extension not in LOADERS:
+        yield _unsupported(path)
+        return
+    try:
+        result = _resolve(extension)(path, max_bytes=max_bytes)
+        if isinstance(result, Document):
+            yield result
+            return
+        yield from result
+    except LoadError as error:
+        yield error
+    except Exception as error:  # noqa: BLE001 - a loader's bug must not end the corpus run
+        yield LoadError(path, f"cannot load: {type(error).__name__}: {error}")
+
+
+# -- inputs: files, folders, stdin ------------------------------------------------------------------------
+
+def _walk_folder(folder: str) -> Iterator[str | LoadError]:
+    """Files of known types under ``folder``, depth first in name order; hidden names skipped."""
+    try:
+        with os.scandir(folder) as scan:
+            entries = sorted(scan, key=lambda entry: entry.name)
+    except PermissionError:
+        yield LoadError(folder, "cannot read folder: permission denied")
+        return
+    except OSError as error:
+        yield LoadError(folder, f"cannot read folder: {error.strerror or error}")
+        return
+    for entry in entries:
+        if entry.name.startswith("."):
+            continue
+        path = os.path.join(folder, entry.name)
+        try:
+            # Symlinked folders are not followed (as os.walk does): they can make cycles.
+            if entry.is_dir(follow_symlinks=False):
+                yield from _walk_folder(path)
+            elif entry.is_file() and _extension(entry.name) in LOADERS:
+                yield path
+        except OSError as error:
+            yield LoadError(path, f"cannot read: {error.strerror or error}")
+
+
+def _sniff(text: str) -> str:
+    """The format of stdin: front matter → Markdown, leading '<' → HTML, JSON objects → JSON Lines."""
+    if text.split("\n", 1)[0].rstrip() == "---":
+        return ".md"
+    if text.lstrip().startswith("<"):
+        return ".html"
+    lines = [line for line in text.split("\n") if line.strip()]
+    if lines and all(_is_json_object(line) for line in lines):
+        return ".jsonl"
+    return ".txt"
+
+
+def _is_json_object(line: str | bytes) -> bool:
+    if not line.strip().startswith(b"{" if isinstance(line, bytes) else "{"):
+        return False
+    try:
+        return isinstance(json.loads(line), dict)
+    except ValueError:  # JSONDecodeError, or bytes that are not UTF-8
+        return False
+
+
+class _PrefixedReader:
+    """A binary line reader over bytes already read, then the rest of a stream."""
+
+    def __init__(self, head: bytes, rest: Any):
+        self._head = io.BytesIO(head)
+        self._rest = rest
+
+    def readline(self, limit: int = -1) -> bytes:
+        line = self._head.readline(limit)
+        if line.endswith(b"\n") or (0 <= limit <= len(line)):
+            return line
+        return line + self._rest.readline(-1 if limit < 0 else limit - len(line))
+
+
+def _iter_stdin(max_bytes: int) -> Iterator[Document | LoadError]:
+    stream = sys.stdin
+    buffer = getattr(stream, "buffer", None)
+    try:
+        if buffer is not None:
+            data = buffer.read(max_bytes + 1)
+        else:  # a text stream without bytes underneath (e.g. io.StringIO)
+            data = stream.read(max_bytes + 1).encode("utf-8")
+    except OSError as error:
+        yield LoadError(STDIN, f"cannot read: {error.strerror or error}")
+        return
+    if len(data) > max_bytes:
+        # Too big for one article: still fine as a JSON Lines stream, read line by line.
+        if buffer is not None and _is_json_object(data.split(b"\n", 1)[0].removeprefix(codecs.BOM_UTF8)):
+            yield from _iter_jsonl(_PrefixedReader(data, buffer), STDIN, max_bytes)
+        else:
+            yield LoadError(STDIN, f"input too large: more than {max_bytes} bytes, limit {max_bytes}")
+        return
+    try:
+        text = decode_bytes(data, STDIN)
+    except LoadError as error:
+        yield error
+        return
+    text = _normalise_newlines(text).lstrip("\ufeff")
+    extension = _sniff(text)
+    if extension == ".jsonl":
+        yield from _iter_jsonl(io.BytesIO(text.encode("utf-8")), STDIN, max_bytes)
+        return
+    try:
+        yield _CONVERTERS[extension](text, STDIN)
+    except LoadError as error:
+        yield error
+
+
+def iter_documents(inputs: Iterable[str | os.PathLike], *,
+                   max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Document | LoadError]:
+    """Documents from files, folders (recursive, name order, known extensions only, hidden names
+    skipped) and ``"-"`` (stdin, format sniffed), read lazily one at a time.
+
+    Never raises for a bad input: each document that cannot be read is yielded as a LoadError.
+    ``max_bytes`` limits each file (each line of a JSON Lines file).
+    """
+    if isinstance(inputs, (str, bytes, os.PathLike)):
+        inputs = [inputs]  # one path, not an iterable of characters
+    for item in inputs:
+        name = os.fsdecode(item)
+        if name == "-":
+            yield from _iter_stdin(max_bytes)
+            continue
+        try:
+            mode = os.stat(name).st_mode
+        except FileNotFoundError:
+            yield LoadError(name, "no such file or directory")
+            continue
+        except PermissionError:
+            yield LoadError(name, "cannot read: permission denied")
+            continue
+        except OSError as error:
+            yield LoadError(name, f"cannot read: {error.strerror or error}")
+            continue
+        if stat.S_ISDIR(mode):
+            for found in _walk_folder(name):
+                if isinstance(found, LoadError):
+                    yield found
+                else:
+                    yield from _load_file(found, max_bytes)
+        elif stat.S_ISREG(mode):
+            yield from _load_file(name, max_bytes)
+        else:
+            yield LoadError(name, "not a regular file or folder")

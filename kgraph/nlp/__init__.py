@@ -1,0 +1,1 @@
+"""kgraph's spaCy components and the extraction rules behind them."""

@@ -1,0 +1,190 @@
+"""kgraph's steps as spaCy components, registered by name so they can join any Chinese pipeline.
+
+    nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"@tokenizers": "kgraph.ChineseTokenizer.v1"}}})
+    nlp.add_pipe("kgraph_sentencizer")
+    nlp.add_pipe("kgraph_entity_recognizer")
+    nlp.add_pipe("kgraph_relation_extractor")
+    doc = nlp("快手高级副总裁笑古表示……")
+    doc.ents, doc.spans["kg_mentions"], doc._.kg_entities, doc._.kg_facts
+
+Results are stored as plain lists and dicts (``doc._.kg_entities``, ``doc._.kg_facts``) so that docs
+survive spaCy's serialisation, e.g. between the processes of ``nlp.pipe(n_process=2)``.
+"""
+from __future__ import annotations
+
+import bisect
+import dataclasses
+from typing import Any
+
+import numpy
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+
+from ..model import Entity, Evidence, Fact
+from ..resources import load_lexicons
+from . import rules
+from .segmenter import word_info
+
+_ANALYSIS_KEY = "kgraph.analysis"
+SENTENCE_PUNCT = "。！？!?；…"
+CLOSING_PUNCT = "”’」』）)\"'"
+CLOSING_SET = set(CLOSING_PUNCT)
+
+
+def _register_extensions() -> None:
+    for name in ("kg_doc_id", "kg_doc_date", "kg_entities", "kg_facts"):
+        if not Doc.has_extension(name):
+            Doc.set_extension(name, default=None)
+
+
+_register_extensions()
+
+
+class KGraphSentencizer:
+    """Sentence boundaries after 。！？；… (keeping closing quotes with their sentence) and at line breaks."""
+
+    def __init__(self, punct_chars: str = SENTENCE_PUNCT):
+        self.punct_chars = set(punct_chars)
+
+    def __call__(self, doc: Doc) -> Doc:
+        # Set all boundaries in one array write: assigning token.is_sent_start one token at a time
+        # re-checks the whole doc's annotation on every call (quadratic in the doc's length).
+        starts = numpy.full(len(doc), -1, dtype="int64")
+        end_seen = True
+        for i, token in enumerate(doc):
+            text = token.text
+            if end_seen and not (set(text) <= CLOSING_SET) and not text.isspace():
+                starts[i] = 1
+                end_seen = False
+            if "\n" in token.text_with_ws or any(ch in self.punct_chars for ch in text):
+                end_seen = True
+        if len(doc):
+            starts[0] = 1
+            doc.from_array(["SENT_START"], starts.astype("uint64"))
+        return doc
+
+
+@Language.factory("kgraph_sentencizer", default_config={"punct_chars": SENTENCE_PUNCT},
+                  assigns=["token.is_sent_start", "doc.sents"])
+def make_sentencizer(nlp: Language, name: str, punct_chars: str) -> KGraphSentencizer:
+    return KGraphSentencizer(punct_chars)
+
+
+def sentence_spans(doc: Doc) -> list[tuple[int, int]]:
+    """(start, end) character offsets of each sentence, without surrounding whitespace."""
+    text = doc.text
+    spans = []
+    for sent in doc.sents:
+        s, e = sent.start_char, sent.end_char
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        if e > s:
+            spans.append((s, e))
+    return spans
+
+
+def new_analysis(doc: Doc) -> rules.Analysis:
+    freq, tags = word_info()
+    tokens = [rules.Token(t.idx, t.idx + len(t.text), t.text, tags.get(t.text), freq.get(t.text, 0))
+              for t in doc if not t.is_space]
+    sentences = sentence_spans(doc) if doc.has_annotation("SENT_START") else [(0, len(doc.text))]
+    return rules.Analysis(text=doc.text, doc_id=doc._.kg_doc_id or "doc", doc_date=doc._.kg_doc_date,
+                          tokens=tokens, sentences=sentences, lex=load_lexicons(), freq=freq)
+
+
+def _align(doc: Doc, boundaries: set[int]) -> Doc:
+    """Split tokens so that every entity boundary falls between tokens (jieba may glue 笑古在 together)."""
+    cuts_at = sorted(boundaries)
+    splits = []
+    for token in doc:
+        lo, hi = token.idx, token.idx + len(token.text)
+        i = bisect.bisect_right(cuts_at, lo)
+        if i < len(cuts_at) and cuts_at[i] < hi:
+            inner = []
+            while i < len(cuts_at) and cuts_at[i] < hi:
+                inner.append(cuts_at[i] - lo)
+                i += 1
+            cuts = [0] + inner + [len(token.text)]
+            splits.append((token, [token.text[a:b] for a, b in zip(cuts, cuts[1:])]))
+    if splits:
+        with doc.retokenize() as retokenizer:
+            for token, orths in splits:
+                retokenizer.split(token, orths, heads=[(token, 0)] * len(orths))
+    return doc
+
+
+class EntityRecognizer:
+    """Finds people, organisations, brands, places, events, initiatives and works; see kgraph.nlp.rules."""
+
+    def __init__(self, spans_key: str = "kg_mentions", set_ents: bool = True):
+        self.spans_key = spans_key
+        self.set_ents = set_ents
+
+    def __call__(self, doc: Doc) -> Doc:
+        analysis = new_analysis(doc)
+        rules.analyse_entities(analysis)
+        doc.user_data[_ANALYSIS_KEY] = analysis
+        if self.set_ents:
+            boundaries = {m.start for m in analysis.mentions} | {m.end for m in analysis.mentions}
+            boundaries |= {m.start for m in analysis.roles} | {m.end for m in analysis.roles}
+            doc = _align(doc, boundaries)
+            spans = [doc.char_span(m.start, m.end, label=m.kind.upper(), kb_id=m.name) for m in analysis.mentions]
+            roles = [doc.char_span(m.start, m.end, label="ROLE") for m in analysis.roles]
+            spans = [s for s in spans if s is not None]
+            doc.spans[self.spans_key] = spans + [r for r in roles if r is not None]
+            doc.ents = filter_spans(spans)
+        doc._.kg_entities = [_entity_to_data(e) for e in rules.entities_for_output(analysis)]
+        return doc
+
+
+@Language.factory("kgraph_entity_recognizer", default_config={"spans_key": "kg_mentions", "set_ents": True},
+                  assigns=["doc.ents", "doc.spans", "doc._.kg_entities"], requires=["token.is_sent_start"])
+def make_entity_recognizer(nlp: Language, name: str, spans_key: str, set_ents: bool) -> EntityRecognizer:
+    return EntityRecognizer(spans_key, set_ents)
+
+
+class RelationExtractor:
+    """Positions, heads, founders, units, initiatives' proposers, events, statements and figures."""
+
+    def __call__(self, doc: Doc) -> Doc:
+        analysis = doc.user_data.pop(_ANALYSIS_KEY, None)
+        if analysis is None or analysis.text != doc.text:
+            analysis = new_analysis(doc)
+            rules.analyse_entities(analysis)
+        rules.analyse_relations(analysis)
+        doc._.kg_entities = [_entity_to_data(e) for e in rules.entities_for_output(analysis)]
+        doc._.kg_facts = [_fact_to_data(f) for f in analysis.facts]
+        return doc
+
+
+@Language.factory("kgraph_relation_extractor", assigns=["doc._.kg_facts", "doc._.kg_entities"],
+                  requires=["doc._.kg_entities"])
+def make_relation_extractor(nlp: Language, name: str) -> RelationExtractor:
+    return RelationExtractor()
+
+
+# -- plain data, so docs can cross process boundaries ----------------------------------------------
+def _entity_to_data(e: Entity) -> dict[str, Any]:
+    return {"kind": e.kind, "name": e.name, "subtype": e.subtype, "aliases": sorted(e.aliases),
+            "mentions": [list(m) for m in e.mentions], "props": dict(e.props), "confidence": e.confidence}
+
+
+def _fact_to_data(f: Fact) -> dict[str, Any]:
+    return {"relation": f.relation, "subject": list(f.subject), "object": list(f.object),
+            "evidence": dataclasses.asdict(f.evidence), "props": dict(f.props)}
+
+
+def entity_from_data(d: dict[str, Any]) -> Entity:
+    return Entity(d["kind"], d["name"], d.get("subtype"), set(d.get("aliases", ())),
+                  [tuple(m) for m in d.get("mentions", ())], dict(d.get("props", {})), d.get("confidence", 0.5))
+
+
+def fact_from_data(d: dict[str, Any]) -> Fact:
+    return Fact(d["relation"], tuple(d["subject"]), tuple(d["object"]), Evidence(**d["evidence"]), dict(d.get("props", {})))
+
+
+__all__ = ["KGraphSentencizer", "EntityRecognizer", "RelationExtractor", "Span", "sentence_spans",
+           "entity_from_data", "fact_from_data"]

@@ -1,0 +1,157 @@
+"""From inputs to a knowledge graph: load -> spaCy pipeline -> extractions -> KnowledgeGraph.
+
+These are the plain functions behind the CLI and the Python API (``kgraph.build``, ``kgraph.extract``).
+"""
+from __future__ import annotations
+
+import functools
+import logging
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable, Iterator
+
+from .graph import KnowledgeGraph
+from .model import Document, Extraction, LoadError
+
+log = logging.getLogger(__name__)
+
+PIPES = ("kgraph_sentencizer", "kgraph_entity_recognizer", "kgraph_relation_extractor")
+SEGMENTERS = ("jieba", "char")
+
+
+@functools.lru_cache(maxsize=4)
+def make_nlp(segmenter: str = "jieba"):
+    """A blank Chinese spaCy pipeline with kgraph's tokenizer and components."""
+    import spacy
+
+    from .nlp import components, segmenter as _segmenter  # noqa: F401  (registers factories)
+
+    if segmenter not in SEGMENTERS:
+        raise ValueError(f"unknown segmenter {segmenter!r}; choose one of {', '.join(SEGMENTERS)}")
+    nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"@tokenizers": "kgraph.ChineseTokenizer.v1",
+                                                          "segmenter": segmenter}}})
+    for pipe in PIPES:
+        nlp.add_pipe(pipe)
+    return nlp
+
+
+def _to_extraction(doc, document: Document) -> Extraction:
+    from .nlp.components import entity_from_data, fact_from_data
+
+    return Extraction(document, [entity_from_data(e) for e in doc._.kg_entities or []],
+                      [fact_from_data(f) for f in doc._.kg_facts or []])
+
+
+def _make_doc(nlp, document: Document):
+    doc = nlp.make_doc(document.text)
+    doc._.kg_doc_id = document.id
+    doc._.kg_doc_date = document.date
+    return doc
+
+
+def extract_one(document: Document, segmenter: str = "jieba") -> Extraction:
+    nlp = make_nlp(segmenter)
+    return _to_extraction(nlp(_make_doc(nlp, document)), document)
+
+
+def _extract_batch(batch: list[Document], segmenter: str) -> list[Extraction]:
+    return [extract_one(d, segmenter) for d in batch]
+
+
+def extract(documents: Iterable[Document], *, segmenter: str = "jieba", n_process: int = 1,
+            batch_size: int = 16) -> Iterator[Extraction]:
+    """Extractions for a stream of documents, in input order.
+
+    With ``n_process > 1`` batches go to a pool of worker processes; at most ``2 * n_process`` batches are
+    in flight, so memory stays bounded however long the stream is.
+    """
+    if n_process <= 1:
+        nlp = make_nlp(segmenter)
+        docs = ((_make_doc(nlp, d), d) for d in documents)
+        for doc, document in nlp.pipe(docs, as_tuples=True, batch_size=batch_size):
+            yield _to_extraction(doc, document)
+        return
+    import concurrent.futures as cf
+    import multiprocessing as mp
+
+    ctx = mp.get_context("fork" if os.name == "posix" else "spawn")
+    with cf.ProcessPoolExecutor(n_process, mp_context=ctx) as pool:
+        pending: list[cf.Future] = []
+        batch: list[Document] = []
+        for document in documents:
+            batch.append(document)
+            if len(batch) >= batch_size:
+                pending.append(pool.submit(_extract_batch, batch, segmenter))
+                batch = []
+                while len(pending) >= 2 * n_process:
+                    yield from pending.pop(0).result()
+        if batch:
+            pending.append(pool.submit(_extract_batch, batch, segmenter))
+        for fut in pending:
+            yield from fut.result()
+
+
+def _as_documents(inputs: Iterable) -> Iterator[Document | LoadError]:
+    """Paths (files, folders, "-") are read by the loaders; other strings are article text."""
+    from .loaders import document_from_text, iter_documents
+
+    for n, item in enumerate(inputs):
+        if isinstance(item, Document):
+            yield item
+        elif isinstance(item, os.PathLike) or (isinstance(item, str) and (item == "-" or _is_path(item))):
+            yield from iter_documents([item])
+        elif isinstance(item, str):
+            yield document_from_text(item, id=f"text-{n + 1}")
+        else:
+            yield LoadError(repr(item)[:60], f"not a path, a text or a Document ({type(item).__name__})")
+
+
+def _is_path(item: str) -> bool:
+    if "\n" in item or len(item) > 4096:
+        return False
+    try:
+        return Path(item).exists()
+    except OSError:
+        return False
+
+
+@dataclass
+class BuildReport:
+    documents: int = 0
+    characters: int = 0
+    failures: list[LoadError] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.failures
+
+
+def build(inputs: Iterable | str, *, segmenter: str = "jieba", n_process: int = 1,
+          progress: Callable[[Document], None] | None = None, report: BuildReport | None = None) -> KnowledgeGraph:
+    """Build a knowledge graph from paths (files, folders, .jsonl corpora, "-"), texts or Documents.
+
+    A document that cannot be read is logged, recorded in ``report.failures`` and skipped; the others'
+    results are kept.
+    """
+    if isinstance(inputs, (str, os.PathLike, Document)):
+        inputs = [inputs]
+    report = report if report is not None else BuildReport()
+    kg = KnowledgeGraph()
+
+    def readable() -> Iterator[Document]:
+        for item in _as_documents(inputs):
+            if isinstance(item, LoadError):
+                log.warning("skipped %s", item)
+                report.failures.append(item)
+                continue
+            yield item
+
+    for extraction in extract(readable(), segmenter=segmenter, n_process=n_process):
+        kg.add(extraction)
+        report.documents += 1
+        report.characters += len(extraction.document.text)
+        if progress:
+            progress(extraction.document)
+    kg.report = report
+    return kg

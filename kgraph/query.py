@@ -1,0 +1,221 @@
+"""SPARQL over kgraph's RDF: load a written graph, run a query on the union of its named graphs, format
+the result as an aligned table, CSV or SPARQL 1.1 JSON."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import unicodedata
+from pathlib import Path
+from typing import Any
+
+from .iri import KG_NS
+
+PREFIXES: dict[str, str] = {
+    "schema": "https://schema.org/",
+    "org": "http://www.w3.org/ns/org#",
+    "prov": "http://www.w3.org/ns/prov#",
+    "dcterms": "http://purl.org/dc/terms/",
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "kg": KG_NS,
+}
+"""Prefixes bound in every query (a query may still declare its own): the contract's, ``rdf`` and ``kg``."""
+
+FORMATS_BY_SUFFIX = {
+    ".trig": "trig",
+    ".nq": "nquads",
+    ".jsonld": "json-ld",
+    ".ttl": "turtle",
+    ".nt": "nt",
+}
+# In a directory, the first of these present is read: TriG and N-Quads keep the named graphs.
+GRAPH_FILES = ("graph.trig", "graph.nq", "graph.jsonld", "graph.ttl", "graph.nt")
+RESULT_FORMATS = ("table", "csv", "json")
+
+
+class QueryError(ValueError):
+    """A SPARQL query that cannot be parsed; the message says where."""
+
+
+def load_graph(path: str | os.PathLike):
+    """Read a graph kgraph wrote: a file (.trig .nq .jsonld .ttl .nt, by extension) or a directory holding
+    one of :data:`GRAPH_FILES` (TriG preferred, as it keeps the named graphs).
+
+    Returns an :class:`rdflib.Dataset` that queries the union of its graphs. Raises FileNotFoundError
+    when there is nothing to read and ValueError when the file cannot be parsed.
+    """
+    from rdflib import Dataset
+
+    from .rdf import bind_prefixes
+
+    path = Path(path)
+    if path.is_dir():
+        candidates = [path / name for name in GRAPH_FILES if (path / name).is_file()]
+        if not candidates:
+            raise FileNotFoundError(f"{path}: no graph file in this directory (looked for {', '.join(GRAPH_FILES)})")
+        path = candidates[0]
+    elif not path.is_file():
+        raise FileNotFoundError(f"{path}: no such file or directory")
+    rdf_format = FORMATS_BY_SUFFIX.get(path.suffix.lower())
+    if rdf_format is None:
+        raise ValueError(f"{path}: unknown RDF file extension {path.suffix!r} "
+                         f"(expected one of {', '.join(FORMATS_BY_SUFFIX)})")
+    dataset = Dataset(default_union=True)
+    bind_prefixes(dataset)
+    try:
+        dataset.parse(source=str(path), format=rdf_format)
+    except Exception as exc:  # rdflib's parsers raise many unrelated types for bad input
+        raise ValueError(f"{path}: cannot parse as {rdf_format}: {exc}") from exc
+    return dataset
+
+
+def run_query(graph: Any, sparql: str):
+    """Run ``sparql`` on ``graph`` (an rdflib Dataset or Graph, or a KnowledgeGraph) and return the rdflib
+    result. The :data:`PREFIXES` are pre-bound; a Dataset is queried as the union of its named graphs.
+    Raises :class:`QueryError` for a query that does not parse."""
+    from rdflib import Dataset
+    from rdflib.plugins.sparql import prepareQuery
+
+    if hasattr(graph, "to_rdf"):  # a KnowledgeGraph
+        graph = graph.to_rdf()
+    try:
+        query = prepareQuery(sparql, initNs=PREFIXES)
+    except Exception as exc:  # pyparsing's ParseException, or rdflib's "Unknown namespace prefix"
+        raise QueryError(f"invalid SPARQL query: {exc}") from exc
+    if not isinstance(graph, Dataset) or graph.default_union:
+        return graph.query(query)
+    # Query the union without leaving the caller's dataset changed: rdflib evaluates lazily, so the
+    # result is materialised while the union is switched on.
+    graph.default_union = True
+    try:
+        result = graph.query(query)
+        if result.type == "SELECT":
+            result.bindings  # noqa: B018 - forces evaluation
+        return result
+    finally:
+        graph.default_union = False
+
+
+# -- formatting -----------------------------------------------------------------------------------
+
+def display_width(text: str) -> int:
+    """Columns ``text`` takes in a terminal: wide and full-width characters (CJK) count two, combining marks none."""
+    width = 0
+    for ch in text:
+        if unicodedata.combining(ch):
+            continue
+        width += 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
+    return width
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * (width - display_width(text))
+
+
+def _compact(iri: str) -> str:
+    """``schema:Person`` for a vocabulary IRI; any other IRI in full."""
+    best = ""
+    for prefix, namespace in PREFIXES.items():
+        if iri.startswith(namespace) and len(namespace) > len(PREFIXES.get(best, "")):
+            best = prefix
+    if best:
+        local = iri[len(PREFIXES[best]):]
+        if local and all(ch.isalnum() or ch in "_-." for ch in local):
+            return f"{best}:{local}"
+    return iri
+
+
+def _cell(term: Any) -> str:
+    """A term as a table shows it: literals by their text, IRIs compacted, line breaks flattened."""
+    from rdflib import URIRef
+
+    if term is None:
+        return ""
+    value = _compact(str(term)) if isinstance(term, URIRef) else str(term)
+    return " ".join(value.splitlines()) if ("\n" in value or "\r" in value) else value
+
+
+def _table(header: list[str], rows: list[list[str]]) -> str:
+    widths = [max([display_width(h)] + [display_width(r[i]) for r in rows]) for i, h in enumerate(header)]
+
+    def line(cells: list[str]) -> str:
+        return " | ".join(_pad(c, w) for c, w in zip(cells, widths, strict=True)).rstrip()
+
+    out = [line(header), "-+-".join("-" * w for w in widths)]
+    out += [line(r) for r in rows]
+    out.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
+    return "\n".join(out) + "\n"
+
+
+def _json_term(term: Any) -> dict[str, str]:
+    """A term in the SPARQL 1.1 Query Results JSON Format."""
+    from rdflib import BNode, Literal, URIRef
+
+    if isinstance(term, URIRef):
+        return {"type": "uri", "value": str(term)}
+    if isinstance(term, BNode):
+        return {"type": "bnode", "value": str(term)}
+    if isinstance(term, Literal):
+        out = {"type": "literal", "value": str(term)}
+        if term.language:
+            out["xml:lang"] = term.language
+        elif term.datatype:
+            out["datatype"] = str(term.datatype)
+        return out
+    return {"type": "literal", "value": str(term)}
+
+
+def _csv(header: list[str], rows: list[list[Any]]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")  # CRLF, as the SPARQL 1.1 CSV format asks
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow(["" if term is None else str(term) for term in row])
+    return buffer.getvalue()
+
+
+def format_result(result: Any, fmt: str = "table") -> str:
+    """Render a query result.
+
+    SELECT: ``table`` (aligned columns, CJK-width aware, vocabulary IRIs compacted), ``csv`` (SPARQL 1.1
+    CSV: full IRIs, literal text) or ``json`` (SPARQL 1.1 Query Results JSON). ASK: ``true``/``false``, or
+    ``{"head": {}, "boolean": …}`` in JSON. CONSTRUCT/DESCRIBE: Turtle for ``table``, JSON-LD for
+    ``json``, subject/predicate/object rows for ``csv``.
+    """
+    from .rdf import bind_prefixes
+
+    if fmt not in RESULT_FORMATS:
+        raise ValueError(f"unknown result format {fmt!r} (expected one of {', '.join(RESULT_FORMATS)})")
+    kind = getattr(result, "type", None)
+    if kind == "ASK":
+        answer = bool(result.askAnswer)
+        if fmt == "json":
+            return json.dumps({"head": {}, "boolean": answer}, indent=2) + "\n"
+        return ("true" if answer else "false") + "\n"
+    if kind in ("CONSTRUCT", "DESCRIBE"):
+        graph = bind_prefixes(result.graph)
+        if fmt == "table":
+            return graph.serialize(format="turtle")
+        if fmt == "json":
+            return graph.serialize(format="json-ld", context=dict(PREFIXES), indent=2) + "\n"
+        triples = sorted(graph, key=lambda t: tuple(str(x) for x in t))
+        return _csv(["subject", "predicate", "object"], [list(t) for t in triples])
+
+    variables = [str(v) for v in result.vars]
+    rows = [[binding.get(v) for v in result.vars] for binding in result.bindings]
+    if fmt == "json":
+        bindings = [{name: _json_term(term) for name, term in zip(variables, row, strict=True) if term is not None}
+                    for row in rows]
+        return json.dumps({"head": {"vars": variables}, "results": {"bindings": bindings}},
+                          ensure_ascii=False, indent=2) + "\n"
+    if fmt == "csv":
+        return _csv(variables, rows)
+    return _table(variables, [[_cell(term) for term in row] for row in rows])
+
+
+__all__ = ["PREFIXES", "QueryError", "load_graph", "run_query", "format_result", "display_width"]
