@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import json
+import os
 import re
+import signal
 import subprocess
 import tempfile
 import zlib
@@ -11,8 +13,8 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-
 from conftest import make_extraction
+
 from kgraph.exporters.html import KIND_COLORS, render_html, write_html
 from kgraph.graph import KnowledgeGraph
 from kgraph.model import Kind
@@ -30,7 +32,7 @@ VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "met
 
 
 class Element:
-    def __init__(self, tag: str, attrs: dict[str, str | None], parent: "Element | None"):
+    def __init__(self, tag: str, attrs: dict[str, str | None], parent: Element | None):
         self.tag, self.attrs, self.parent = tag, attrs, parent
         self.children: list[Element | str] = []
 
@@ -43,11 +45,11 @@ class Element:
     def text(self) -> str:
         return "".join(c if isinstance(c, str) else c.text() for c in self.children)
 
-    def find_all(self, tag: str | None = None, **attrs: str) -> list["Element"]:
+    def find_all(self, tag: str | None = None, **attrs: str) -> list[Element]:
         return [e for e in self.iter() if (tag is None or e.tag == tag)
                 and all(e.attrs.get(k.rstrip("_").replace("_", "-")) == v for k, v in attrs.items())]
 
-    def find(self, tag: str | None = None, **attrs: str) -> "Element":
+    def find(self, tag: str | None = None, **attrs: str) -> Element:
         found = self.find_all(tag, **attrs)
         assert found, f"no <{tag or '*'}> with {attrs}"
         return found[0]
@@ -225,7 +227,8 @@ def test_max_nodes_draws_the_best_connected_and_keeps_the_rest_searchable(sample
 
 
 # -- the page in a real browser -------------------------------------------------------------------------
-needs_chromium = pytest.mark.skipif(not CHROMIUM.exists(), reason="headless Chromium (/usr/bin/chromium) is not installed")
+needs_chromium = pytest.mark.skipif(not CHROMIUM.exists(),
+                                    reason="headless Chromium (/usr/bin/chromium) is not installed")
 
 
 def run_chromium(url: str, *extra: str) -> tuple[str, list[dict]]:
@@ -238,9 +241,17 @@ def run_chromium(url: str, *extra: str) -> tuple[str, list[dict]]:
                    # Nothing resolves, so not even Chromium's own housekeeping requests leave the machine.
                    "--host-resolver-rules=MAP * ~NOTFOUND",
                    f"--log-net-log={net_log}", "--virtual-time-budget=5000", *extra, url]
-        result = subprocess.run(command, capture_output=True, text=True, timeout=120)
-        assert result.returncode == 0, result.stderr[-2000:]
-        return result.stdout, page_requests(net_log)
+        # Its own process group, so that a hung run can be ended with all of Chromium's helper processes.
+        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                   start_new_session=True)
+        try:
+            stdout, stderr = process.communicate(timeout=60)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.communicate()
+            pytest.fail("Chromium hung; an alert() dialog from injected script would do that")
+        assert process.returncode == 0, stderr[-2000:]
+        return stdout, page_requests(net_log)
 
 
 def page_requests(net_log: Path) -> list[dict]:
@@ -290,10 +301,12 @@ def test_browser_draws_the_sample_offline_and_search_opens_a_node(sample_graph, 
     panel = parse(dom).find("aside", id="kg-panel").text()
     assert "doc-1" in panel and "member_of: 董事长" in panel
     root = parse(dom)
-    assert {li.attrs["data-kind"] for li in root.find("ul", id="kg-legend-list").find_all("li")} == drawable_kinds(sample_graph)
+    legend_items = root.find("ul", id="kg-legend-list").find_all("li")
+    assert {li.attrs["data-kind"] for li in legend_items} == drawable_kinds(sample_graph)
     assert root.find("div", id="kg-graph").find_all("canvas"), "no canvas: vis-network did not start"
 
-    dom, _ = run_chromium(file_url(page, "星河"), "--dump-dom")  # an alias of 星河科技, also a prefix of 星河云
+    # 星河 is an alias of 星河科技 and also a prefix of 星河云's label: the exact alias wins.
+    dom, _ = run_chromium(file_url(page, "星河"), "--dump-dom")
     assert panel_title(dom) == "星河科技"
 
 

@@ -270,7 +270,8 @@
     if (searchInput.value.trim() && matches.length === 0) {
       resultsList.appendChild(el("li", "No match", "kg-none"));
     } else if (matches.length > MAX_RESULTS) {
-      resultsList.appendChild(el("li", "… " + (matches.length - MAX_RESULTS) + " more: type more of the name", "kg-none"));
+      var more = "… " + (matches.length - MAX_RESULTS) + " more: type more of the name";
+      resultsList.appendChild(el("li", more, "kg-none"));
     }
   }
   function setActive(index) {

@@ -267,7 +267,7 @@ def _vis_options() -> dict[str, Any]:
 def script_json(data: Any) -> str:
     """``data`` as JSON that is safe verbatim inside an HTML ``<script>`` element (sorted, compact)."""
     text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False)
-    return text
+    return _JSON_SCRIPT_ESCAPE_RE.sub(lambda m: _JSON_SCRIPT_ESCAPES[m.group()], text)
 
 
 def _inline(text: str, element: str) -> str:
@@ -308,4 +308,4 @@ def _render(data: dict[str, Any], *, title: str) -> str:
     )
 
 
-__all__ = ["render_html", "write_html", "script_json", "KIND_COLORS"]
+__all__ = ["KIND_COLORS", "render_html", "script_json", "write_html"]

@@ -1,0 +1,176 @@
+"""The ``kgraph`` command: a thin layer over kgraph's plain functions.
+
+Exit status: 0 success; 1 the command ran but something failed (a document could not be read, the graph
+does not conform to the shapes, a query is invalid); 2 usage error or nothing to work on.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from . import __version__
+
+EXIT_OK, EXIT_PARTIAL, EXIT_USAGE = 0, 1, 2
+EPILOG = "Exit status: 0 success, 1 partial failure (reported), 2 usage error or nothing to do."
+
+
+def _fail(message: str, code: int = EXIT_USAGE) -> None:
+    click.echo(f"kgraph: error: {message}", err=True)
+    sys.exit(code)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]}, epilog=EPILOG)
+@click.version_option(__version__, prog_name="kgraph")
+@click.option("-v", "--verbose", count=True, help="More log output (-v info, -vv debug).")
+def main(verbose: int) -> None:
+    """Build knowledge graphs from Chinese business news and query them."""
+    level = logging.WARNING if verbose == 0 else logging.INFO if verbose == 1 else logging.DEBUG
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+
+
+@main.command(epilog=EPILOG)
+@click.argument("inputs", nargs=-1, required=True)
+@click.option("-o", "--output", "output", type=click.Path(file_okay=False), default="out", show_default=True,
+              help="Directory to write the graph files into.")
+@click.option("-f", "--format", "formats", multiple=True, metavar="NAME",
+              help="Output format (repeatable): turtle, ntriples, jsonld, trig, nquads, graphml, csv, html. "
+                   "Default: turtle, trig, jsonld, graphml, csv, html.")
+@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=1, show_default=True,
+              help="Worker processes for extraction.")
+@click.option("--segmenter", type=click.Choice(["jieba", "char"]), default="jieba", show_default=True,
+              help="Chinese word segmenter of the spaCy pipeline.")
+@click.option("--progress/--no-progress", default=None, help="Show a progress bar (default: when stderr is a terminal).")
+def build(inputs: tuple[str, ...], output: str, formats: tuple[str, ...], jobs: int, segmenter: str,
+          progress: bool | None) -> None:
+    """Extract a knowledge graph from INPUTS and write it to a directory.
+
+    INPUTS are .txt, .html/.htm, .md/.markdown (YAML front matter), .jsonl corpora (one article per line),
+    folders (read recursively) or - for standard input. A document that cannot be read is reported and
+    skipped; the others are kept.
+
+    \b
+    Example:
+      kgraph build examples/articles/kuaishou-gravity-conference-2022.md -o out/
+    """
+    from tqdm import tqdm
+
+    from .exporters import get_exporter, save
+    from .pipeline import BuildReport, build as build_graph
+
+    for name in formats:
+        try:
+            get_exporter(name)
+        except ValueError as exc:
+            _fail(str(exc))
+    report = BuildReport()
+    started = time.perf_counter()
+    bar = tqdm(desc="documents", unit="doc", disable=(not progress) if progress is not None else None,
+               file=sys.stderr, dynamic_ncols=True)
+    try:
+        kg = build_graph(list(inputs), segmenter=segmenter, n_process=jobs, report=report,
+                         progress=lambda _doc: bar.update(1))
+    finally:
+        bar.close()
+    for failure in report.failures:
+        click.echo(f"kgraph: skipped {failure}", err=True)
+    if report.documents == 0:
+        _fail("no document could be read" + (f" ({len(report.failures)} failed)" if report.failures else ""))
+    written = save(kg, output, list(formats) or None)
+    elapsed = time.perf_counter() - started
+    graph = kg.to_networkx()
+    entities = sum(1 for _, d in graph.nodes(data=True) if d.get("kind") != "document")
+    click.echo(f"{report.documents} documents, {report.characters} characters, {entities} entities, "
+               f"{graph.number_of_edges()} facts, {len(report.failures)} failed, {elapsed:.1f} s", err=True)
+    for path in written:
+        click.echo(str(path))
+    sys.exit(EXIT_PARTIAL if report.failures else EXIT_OK)
+
+
+@main.command(epilog=EPILOG)
+@click.argument("graph", type=click.Path(exists=True))
+@click.argument("query", required=False)
+@click.option("--file", "query_file", type=click.Path(exists=True, dir_okay=False), help="Read the query from a .rq file.")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
+def query(graph: str, query: str | None, query_file: str | None, fmt: str) -> None:
+    """Run a SPARQL query on GRAPH (a graph file or a directory written by `kgraph build`).
+
+    The prefixes schema:, org:, prov:, dcterms:, rdfs:, xsd:, skos:, owl: and kg: are pre-bound.
+
+    \b
+    Example:
+      kgraph query out/ --file examples/queries/positions.rq
+      kgraph query out/graph.ttl 'SELECT ?n WHERE { ?p a schema:Person ; schema:name ?n }'
+    """
+    from .query import QueryError, format_result, load_graph, run_query
+
+    if (query is None) == (query_file is None):
+        _fail("give a QUERY or --file, not both or neither")
+    text = Path(query_file).read_text(encoding="utf-8") if query_file else query
+    try:
+        dataset = load_graph(graph)
+    except (OSError, ValueError) as exc:
+        _fail(f"{graph}: {exc}", EXIT_PARTIAL)
+    try:
+        result = run_query(dataset, text)
+    except QueryError as exc:
+        _fail(f"{query_file or 'query'}: {exc}", EXIT_PARTIAL)
+    click.echo(format_result(result, fmt))
+
+
+@main.command(epilog=EPILOG)
+@click.argument("graph", type=click.Path(exists=True))
+def validate(graph: str) -> None:
+    """Check GRAPH against kgraph's SHACL shapes (ontology/shapes.ttl); print the report."""
+    from .validate import validate_graph
+
+    try:
+        report = validate_graph(graph)
+    except (OSError, ValueError) as exc:
+        _fail(f"{graph}: {exc}", EXIT_PARTIAL)
+    click.echo(report.text)
+    sys.exit(EXIT_OK if report.conforms else EXIT_PARTIAL)
+
+
+@main.command(epilog=EPILOG)
+@click.argument("inputs", nargs=-1, required=True)
+@click.option("--segmenter", type=click.Choice(["jieba", "char"]), default="jieba", show_default=True)
+def extract(inputs: tuple[str, ...], segmenter: str) -> None:
+    """Print what kgraph finds in INPUTS as JSON lines: one object per document, entities and facts."""
+    from .loaders import iter_documents
+    from .model import LoadError
+    from .pipeline import extract as extract_docs
+
+    failures = []
+
+    def readable():
+        for item in iter_documents(inputs):
+            if isinstance(item, LoadError):
+                click.echo(f"kgraph: skipped {item}", err=True)
+                failures.append(item)
+            else:
+                yield item
+
+    count = 0
+    for ex in extract_docs(readable(), segmenter=segmenter):
+        count += 1
+        click.echo(json.dumps({
+            "document": ex.document.id,
+            "entities": [{"kind": e.kind, "name": e.name, "subtype": e.subtype, "aliases": sorted(e.aliases),
+                          "mentions": e.mentions, "confidence": e.confidence,
+                          **{k: v for k, v in e.props.items() if k != "key"}} for e in ex.entities],
+            "facts": [{"relation": f.relation, "subject": f.subject[1], "object": f.object[1], **f.props,
+                       "confidence": f.evidence.confidence, "sentence": f.evidence.sentence,
+                       "start": f.evidence.start, "end": f.evidence.end} for f in ex.facts],
+        }, ensure_ascii=False))
+    if count == 0:
+        _fail("no document could be read")
+    sys.exit(EXIT_PARTIAL if failures else EXIT_OK)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
