@@ -24,15 +24,15 @@ CLAUSE_PUNCT = set("，。；：！？,;:!?\n")
 SENTENCE_END = set("。！？!?；\n")
 CLOSERS = set("”’」』）)\"'")
 QUOTE_PAIRS = {"“": "”", "「": "」", "『": "』"}
-NAME_STOP_FIRST = set("的了在是和与也还就都又把被将从对向为等及其该此这那各每某本全其据由以因但而且或")
-NAME_STOP_LAST = set("的了在是也将向称说到时等们")
+NAME_STOP_FIRST = set("的了在是和与也还就都又把被将从对向为等及其该此这那各每某本全其据由以因但而且或兼之却")
+NAME_STOP_LAST = set("的了在是也将向称说到时等们被却")
 NAME_BOUNDARY_PUNCT = set("，。、；：！？,.;:!?“”\"'（）()《》〈〉【】[]·—-… \n\t")
 ADVERBS_BEFORE_VERB = re.compile(
-    r"(?:也|还|则|就|更|又|均|都|进一步|特别|再次|同时|随后|此前|曾|曾经|对此|现场|当天|当日|日前|近日|"
+    r"(?:也|还|则|就|更|又|却|均|都|进一步|特别|再次|同时|随后|此前|曾|曾经|对此|现场|当天|当日|日前|近日|"
     r"在会上|在会议上|在演讲中|在大会上|在发布会上|在现场|对记者|向记者|接受采访时|在接受[^，。]{1,12}?采访时)+$"
 )
 LATIN_NAME_RE = re.compile(r"[A-Z][a-z]+(?: [A-Z][a-z]+){1,2}")
-TRANSLIT_NAME_RE = re.compile(rf"[{CJK}]{{2,5}}·[{CJK}]{{2,6}}")
+TRANSLIT_NAME_RE = re.compile(rf"[{CJK}]{{1,5}}(?:·[{CJK}]{{1,6}}){{1,2}}")
 CJK_NAME_RE = re.compile(rf"[{CJK}]{{2,4}}")
 NAME_LIKE_TAGS = {"n", "nz", "ns", "nt", "nr", "nrt", "nrfg", "j", "eng", "vn", "an", "nw", "x", None}
 GENERIC_FREQ = 1000   # a dictionary noun this frequent is a common word, not part of a proper name
@@ -487,6 +487,8 @@ def looks_like_name(a: Analysis, cand: str, strong: bool) -> bool:
         return False
     if any(p in cand for p in lex.places if len(p) > 1) or any(w in cand for w in ("公司", "集团", "记者", "品牌")):
         return False
+    if any(cand[i:j] in lex.organizations for i in range(len(cand)) for j in range(i + 2, len(cand) + 1)):
+        return False  # 华为却 (华为 + 却表示)
     from .segmenter import word_info
 
     freq, tags = word_info()
@@ -499,6 +501,10 @@ def looks_like_name(a: Analysis, cand: str, strong: bool) -> bool:
         if k < len(cand) and freq.get(head, 0) >= 50 and not (tags.get(head) or "").startswith("nr"):
             return False
     if cand[-1] in NAME_STOP_LAST or any(cand.endswith(w) for w in lex.speech_verbs if len(w) > 1):
+        return False
+    # names are not verbs: 易主 (changes hands), 需具备 (需 + 具备)
+    if (tag or "").startswith("v") or any(freq.get(cand[i:], 0) >= 50 and (tags.get(cand[i:]) or "").startswith("v")
+                                          for i in range(1, len(cand) - 1)):
         return False
     if not strong:
         if not (cand[0] in lex.surnames or cand[:2] in lex.surnames) or len(cand) > 3:
@@ -516,9 +522,9 @@ def name_after(a: Analysis, pos: int, strong: bool = True) -> int | None:
     if m and _boundary_at(a, m.end()):
         return m.end()
     m = TRANSLIT_NAME_RE.match(text, pos)
-    if m and text[pos] not in NAME_STOP_FIRST:
+    if m and (text[pos] not in NAME_STOP_FIRST or text[pos + 1] == "·"):
         dot = text.index("·", pos)
-        for end in range(dot + 3, m.end() + 1):  # 埃隆·马斯克表示 -> 埃隆·马斯克
+        for end in range(dot + 2, m.end() + 1):  # 埃隆·马斯克表示 -> 埃隆·马斯克
             if _boundary_at(a, end):
                 return end
     for length in (2, 3, 4):
