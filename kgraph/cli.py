@@ -114,7 +114,7 @@ def query(graph: str, query: str | None, query_file: str | None, fmt: str) -> No
     try:
         dataset = load_graph(graph)
     except (OSError, ValueError) as exc:
-        _fail(f"{graph}: {exc}", EXIT_PARTIAL)
+        _fail(str(exc) if graph in str(exc) else f"{graph}: {exc}", EXIT_PARTIAL)
     try:
         result = run_query(dataset, text)
     except QueryError as exc:

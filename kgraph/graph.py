@@ -2,7 +2,8 @@
 
 Nodes (key: IRI) carry ``kind`` (see :class:`kgraph.model.Kind`), ``label``, ``aliases`` (sorted list),
 ``docs`` (sorted ids of the documents that mention it), ``mentions`` (``[doc, start, end]`` lists),
-``confidence`` and, where it applies, ``subtype`` and kind-specific attributes (``start_date``, ``theme``
+``confidence``; people and organisations also ``merge_key`` and ``merge_reason`` (why mentions of several
+documents are one node, see :mod:`kgraph.resolve`); and, where it applies, ``subtype`` and kind-specific attributes (``start_date``, ``theme``
 for events; ``value``, ``unit``, ``measure`` for figures; ``text``, ``verb`` for statements;
 ``identifier``, ``headline``, ``date``, ``url``, ``publisher``, ``content_hash`` for documents).
 
@@ -17,14 +18,16 @@ from typing import Any, Iterable
 
 import networkx as nx
 
-from .iri import document_iri, entity_iri
+from .iri import document_iri
 from .model import Document, Entity, EntityRef, Extraction, Fact, Kind, OrgType, Rel
+from .resolve import Resolution, preferred_label, resolve, resolve_entity
 
 _EDGE_ATTRS_IN_KEY = ("title",)
 
 
 def node_iri(entity: Entity) -> str:
-    return entity_iri(entity.kind, entity.props.get("key") or entity.name)
+    """The IRI of an entity seen without its document (a person is then keyed by name alone)."""
+    return resolve_entity(entity).iri
 
 
 def edge_key(relation: str, props: dict[str, Any]) -> str:
@@ -43,14 +46,17 @@ class KnowledgeGraph:
     def add(self, extraction: Extraction) -> None:
         doc = extraction.document
         doc_node = self._add_document(doc)
+        resolutions = resolve(extraction)
         iris: dict[EntityRef, str] = {}
         for entity in extraction.entities:
-            iri = node_iri(entity)
-            iris[entity.ref] = iri
-            self._merge_node(iri, entity, doc.id)
+            resolution = resolutions[entity.ref]
+            iris[entity.ref] = resolution.iri
+            self._merge_node(resolution, entity, doc.id)
         for fact in extraction.facts:
             if fact.subject not in iris or fact.object not in iris:
                 continue  # a fact about an entity the resolver dropped
+            if iris[fact.subject] == iris[fact.object]:
+                continue  # two forms of one name (星河科技有限公司 / 星河科技) merged into one node
             self._merge_edge(iris[fact.subject], iris[fact.object], fact)
         self.graph.nodes[doc_node]["entities"] = sorted(set(iris.values()))
 
@@ -70,27 +76,34 @@ class KnowledgeGraph:
             attrs["headline"] = doc.title
         if doc.publisher:
             publisher = Entity(Kind.ORGANIZATION, doc.publisher, subtype=OrgType.MEDIA, confidence=1.0)
-            publisher_iri = node_iri(publisher)
-            self._merge_node(publisher_iri, publisher, doc.id)
-            attrs["publisher"] = publisher_iri
+            resolution = resolve_entity(publisher)
+            self._merge_node(resolution, publisher, doc.id)
+            attrs["publisher"] = resolution.iri
         self.graph.add_node(iri, **attrs)
         return iri
 
-    def _merge_node(self, iri: str, entity: Entity, doc_id: str) -> None:
+    def _merge_node(self, resolution: Resolution, entity: Entity, doc_id: str) -> None:
         g = self.graph
+        iri = resolution.iri
         mentions = [[doc_id, s, e] for s, e in entity.mentions]
+        names = {entity.name, resolution.label} | entity.aliases
         if iri not in g:
-            attrs: dict[str, Any] = {"kind": entity.kind, "label": entity.name,
-                                     "aliases": sorted(entity.aliases - {entity.name}),
+            attrs: dict[str, Any] = {"kind": entity.kind, "label": resolution.label,
+                                     "aliases": sorted(names - {resolution.label}),
                                      "docs": [doc_id], "mentions": mentions,
                                      "confidence": round(entity.confidence, 3)}
+            if resolution.merge_key is not None:
+                attrs["merge_key"] = resolution.merge_key
+                attrs["merge_reason"] = resolution.merge_reason
             if entity.subtype:
                 attrs["subtype"] = entity.subtype
             attrs.update({k: v for k, v in entity.props.items() if k != "key" and v is not None})
             g.add_node(iri, **attrs)
             return
         node = g.nodes[iri]
-        node["aliases"] = sorted((set(node.get("aliases", [])) | entity.aliases) - {node["label"]})
+        names |= {node["label"]} | set(node.get("aliases", []))
+        node["label"] = preferred_label(node["label"], resolution.label)
+        node["aliases"] = sorted(names - {node["label"]})
         node["docs"] = sorted(set(node["docs"]) | {doc_id})
         node["mentions"] = node.get("mentions", []) + mentions
         node["confidence"] = max(node.get("confidence", 0.0), round(entity.confidence, 3))

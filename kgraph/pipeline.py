@@ -142,7 +142,7 @@ def build(inputs: Iterable | str, *, segmenter: str = "jieba", n_process: int = 
     def readable() -> Iterator[Document]:
         for item in _as_documents(inputs):
             if isinstance(item, LoadError):
-                log.warning("skipped %s", item)
+                log.info("skipped %s", item)  # callers report failures from the BuildReport
                 report.failures.append(item)
                 continue
             yield item

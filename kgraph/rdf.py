@@ -260,6 +260,10 @@ class _DatasetBuilder:
                 graph.add((node, SCHEMA.alternateName, zh_literal(alias)))
         if data.get("mentions"):
             graph.add((node, KG.mentionCount, Literal(len(data["mentions"]))))
+        if data.get("merge_key"):  # why the mentions of several documents are this one node (kgraph.resolve)
+            graph.add((node, KG.mergeKey, Literal(str(data["merge_key"]))))
+            if data.get("merge_reason"):
+                graph.add((node, KG.mergeReason, Literal(str(data["merge_reason"]))))
 
         if kind == Kind.EVENT:
             start = date_literal(data["start_date"], date_only=True) if data.get("start_date") else None

@@ -1,6 +1,7 @@
 """Dates as Chinese news states them (5月13日, 今年4月30日, 2021年12月), resolved against the article's date."""
 from __future__ import annotations
 
+import datetime
 import re
 from dataclasses import dataclass
 
@@ -50,6 +51,9 @@ def find_dates(text: str, document_date: str | None = None) -> list[DateMention]
             if m.group("month"):
                 value += f"-{int(m.group('month')):02d}"
                 if m.group("day"):
-                    value += f"-{int(m.group('day')):02d}"
+                    try:  # 2月30日 is no date
+                        value = datetime.date(year, int(m.group("month")), int(m.group("day"))).isoformat()
+                    except ValueError:
+                        continue
         found.append(DateMention(m.start(), m.end(), m.group(0), value))
     return found

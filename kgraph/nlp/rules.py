@@ -35,16 +35,17 @@ LATIN_NAME_RE = re.compile(r"[A-Z][a-z]+(?: [A-Z][a-z]+){1,2}")
 TRANSLIT_NAME_RE = re.compile(rf"[{CJK}]{{1,5}}(?:·[{CJK}]{{1,6}}){{1,2}}")
 CJK_NAME_RE = re.compile(rf"[{CJK}]{{2,4}}")
 NAME_LIKE_TAGS = {"n", "nz", "ns", "nt", "nr", "nrt", "nrfg", "j", "eng", "vn", "an", "nw", "x", None}
-GENERIC_FREQ = 1000   # a dictionary noun this frequent is a common word, not part of a proper name
+RARE_WORD_FREQ = 300  # a dictionary noun rarer than this can be the proper part of a name (星河科技)
 COMMON_WORD_FREQ = 50
 FORMER_MARKERS = ("前", "原", "曾任", "时任", "曾担任", "此前担任")
+ORG_LEFT_STOPS = {"前", "原", "现任", "曾任", "时任", "担任", "出任", "原任", "新任", "该", "这家", "那家", "其"}
 ALIAS_RE = re.compile(r"[（(](?:以下)?(?:简称|下称|又称|英文简称)[“\"「]?([^”\"」）)]{1,20})[”\"」]?[）)]")
 FOUND_VERBS = ("创立", "创办", "创建", "成立", "一手创办", "联合创办", "联合创立")
 EVENT_HOST_VERBS = ("举办", "主办", "召开", "举行", "承办", "发起", "开幕", "启幕")
 SUBSIDIARY_CUES = ("旗下的", "旗下", "的子公司", "子公司", "下属的", "下属")
 BRAND_CUES = ("自有品牌", "子品牌", "新品牌", "快品牌", "品牌")
 FIGURE_RE = re.compile(
-    r"(?P<num>\d+(?:\.\d+)?)(?P<plus>\+)?"
+    r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?P<plus>\+)?"
     r"(?:(?P<pct>%|％)|(?P<mult>万亿|千亿|百亿|亿|千万|百万|万|千)?"
     r"(?P<unit>元|美元|人民币|港元|欧元|日元|英镑|个|家|名|位|款|件|次|倍|台|辆|项|人次|人|单|笔|亿次)?)"
 )
@@ -301,6 +302,8 @@ def _name_part_before(a: Analysis, pos: int, max_chars: int = 12, max_tokens: in
         # 游戏研发商|拳头公司, 合资公司|华钛科技, 王思聪旗下|…: a description or another name ends here
         if t.text[-1] in "商者方" and len(t.text) > 1 or t.text in a.lex.org_suffixes or t.text in ("旗下", "控股"):
             break
+        if t.text in ORG_LEFT_STOPS:
+            break
         if "%" in t.text or any(c.kind == Kind.PERSON and c.start <= t.start < c.end for c in a._candidates):
             break
         start = t.start
@@ -330,27 +333,49 @@ def _is_generic(a: Analysis, start: int, end: int, subtype: str, suffix: str) ->
             continue
         if t.tag in PROPER_TAGS or (t.tag is None and t.freq == 0 and re.search(rf"[{CJK}A-Za-z]", t.text)):
             return False
+        if t.tag in ("n", "nz") and t.freq < RARE_WORD_FREQ:  # 星河 (66): a rare noun makes a fine name
+            return False
     return True
+
+
+def _suffix_on_token_boundary(a: Analysis, matched: str, end: int) -> tuple[str, int, int] | None:
+    """The longest organisation suffix ending at ``end`` that begins a token (互联网 is a word, not 互联 + 网).
+
+    股份有限公司 may come out of jieba as 科技股份|有限公司: then 有限公司 is the suffix. A token may also run on
+    into a title (公司总裁 is one jieba word): the suffix then ends inside it.
+    """
+    for k in range(len(matched), 0, -1):
+        suffix = matched[-k:]
+        if suffix not in a.lex.org_suffixes:
+            continue
+        s = end - k
+        tok = a.token_index_at(s)
+        if tok is None:
+            continue
+        t = a.tokens[tok]
+        if t.end > end and a.text[end:t.end] not in a.lex.titles:
+            continue
+        return suffix, s, end
+    return None
 
 
 def _suffix_organizations(a: Analysis) -> None:
     lex = a.lex
     rx = lex.regex("org_suffixes", lex.org_suffixes)
     for m in rx.finditer(a.text):
-        suffix = m.group()
+        if a._in_quote[m.start()] and not a._in_quote[max(0, m.start() - 1)]:
+            continue
+        found = _suffix_on_token_boundary(a, m.group(), m.end())
+        if found is None:
+            continue
+        suffix, s, e = found
         sub, form = lex.org_suffixes[suffix]
-        s, e = m.start(), m.end()
-        if a._in_quote[s] and not a._in_quote[max(0, s - 1)]:
-            continue
-        # the suffix must begin a token (互联网 is a word, not 互联 + 网)
-        tok = a.token_index_at(s)
-        if tok is None:
-            continue
-        if a.tokens[tok].end > e:
-            continue
         if form == "unit":
             continue  # units attach to a known organisation (_unit_after), not to any noun before them
         name_start = _name_part_before(a, s)
+        for marker in ("现任", "时任", "曾任", "原"):  # jieba may glue 原 to the name (原云|启)
+            if a.text.startswith(marker, name_start) and s - name_start - len(marker) >= 2:
+                name_start += len(marker)
         if s - name_start < 2 or _is_generic(a, name_start, s, sub, suffix):
             continue
         name = a.text[name_start:e]
@@ -518,7 +543,8 @@ def looks_like_name(a: Analysis, cand: str, strong: bool) -> bool:
 def name_after(a: Analysis, pos: int, strong: bool = True) -> int | None:
     """End of a person's name starting at ``pos`` (just after a title), or None."""
     text = a.text
-    m = LATIN_NAME_RE.match(text, pos)
+    latin_at = pos + 1 if text[pos:pos + 1] == " " and text[pos - 1:pos].isascii() else pos  # CEO Tim Cook
+    m = LATIN_NAME_RE.match(text, latin_at)
     if m and _boundary_at(a, m.end()):
         return m.end()
     m = TRANSLIT_NAME_RE.match(text, pos)
@@ -539,17 +565,34 @@ def name_after(a: Analysis, pos: int, strong: bool = True) -> int | None:
     return None
 
 
+def _title_on_token_boundary(a: Analysis, start: int, end: int) -> bool:
+    """会长 inside 将会长期, 委员 inside 委员会 are no titles: a title starts a token and no token runs past its end,
+    or it is the tail of one jieba word after an organisation suffix (公司总裁)."""
+    i = a.token_index_at(start)
+    if i is not None:
+        return a.tokens[i].end <= end
+    j = a.token_ending_at(end)
+    return j is not None and a.text[a.tokens[j].start:start] in a.lex.org_suffixes
+
+
+APPOSITIVE_START_RE = re.compile(rf"(?:^|(?<=[。；！？\n]))([{CJK}]{{2,3}})[，,](?=现任|时任|曾任|担任|系)")
+
+
 def _persons(a: Analysis) -> None:
     lex = a.lex
     titles_rx = lex.regex("titles", lex.titles)
     for m in titles_rx.finditer(a.text):
         # 会长 inside 将会长期, 委员 inside 委员会: a title starts a token and no token runs past its end
-        i = a.token_index_at(m.start())
-        if i is None or a.tokens[i].end > m.end():
+        if not _title_on_token_boundary(a, m.start(), m.end()):
             continue
         end = name_after(a, m.end(), strong=True)
         if end is not None:
-            _cand(a, m.end(), end, Kind.PERSON, a.text[m.end():end], 0.9, source="title+name")
+            start = m.end() + 1 if a.text[m.end()] == " " else m.end()
+            _cand(a, start, end, Kind.PERSON, a.text[start:end], 0.9, source="title+name")
+    # 张明远，现任百度总经理: a sentence opening with a name and an appositive of office
+    for m in APPOSITIVE_START_RE.finditer(a.text):
+        if looks_like_name(a, m.group(1), strong=False):
+            _cand(a, m.start(1), m.end(1), Kind.PERSON, m.group(1), 0.8, source="name+appositive")
     verbs_rx = lex.regex("speech", lex.speech_verbs)
     known = {c.name for c in a._candidates if c.kind == Kind.PERSON}
     for m in verbs_rx.finditer(a.text):
@@ -612,7 +655,12 @@ def _resolve(a: Analysis) -> None:
         kept.append(m)
     kept.sort(key=lambda m: m.start)
     a.mentions = kept
-    used = {m.ref for m in kept}
+    # 快品牌 inside the item 大搞快品牌 is an initiative of its own: keep it as a nested mention
+    nested = [c for c in a._candidates if c.source == "programme-object"
+              and not any(k.start == c.start and k.end == c.end for k in kept)]
+    for c in nested:
+        a.entities[c.ref].mentions.append((c.start, c.end))
+    used = {m.ref for m in kept} | {c.ref for c in nested}
     # entities never mentioned after resolution (a string resolved to another kind) are dropped
     for ref in list(a.entities):
         if ref not in used and ref[0] in KIND_PRIORITY:
@@ -652,7 +700,8 @@ def _ends_with_org_or_boundary(a: Analysis, pos: int) -> bool:
 def _roles(a: Analysis) -> None:
     rx = a.lex.regex("titles", a.lex.titles)
     for m in rx.finditer(a.text):
-        a.roles.append(Mention(m.start(), m.end(), Kind.ROLE, m.group(), 0.8, source="lexicon"))
+        if _title_on_token_boundary(a, m.start(), m.end()):
+            a.roles.append(Mention(m.start(), m.end(), Kind.ROLE, m.group(), 0.8, source="lexicon"))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -737,13 +786,15 @@ def _parse_chain(a: Analysis, start: int, end: int) -> list[dict]:
         title_start = org.end if (org and not inherited) else s
         title = _trim_title(a, title_start, e - len(head), e)
         former = False
-        prefix_window = a.text[max(start - 3, s - 3, 0):(org.start if org and not inherited else s + 1)]
-        for marker in FORMER_MARKERS:
-            if title.startswith(marker) and title[len(marker):] in a.lex.titles or marker in prefix_window:
-                former = True
-                if title.startswith(marker):
-                    title = title[len(marker):]
-                break
+        if title[:1] in ("前", "原") and title[1:] in a.lex.titles:
+            title, former = title[1:], True
+        else:
+            # 原百度总裁, 曾任百度总裁, 百度前总裁: a former marker as a whole token before the org or the title
+            org_start = org.start if org and not inherited else s
+            for pos in (org_start, e - len(title)):
+                t = a.token_ending_at(pos)
+                if t is not None and a.tokens[t].text in FORMER_MARKERS or a.text[pos - 1:pos] == "原":
+                    former = True
         if not title or len(title) > 16 or re.search(r"[，。；\s]", title):
             continue
         results.append({"org": org, "title": title, "head": head, "former": former, "inherited": inherited})
@@ -753,12 +804,11 @@ def _parse_chain(a: Analysis, start: int, end: int) -> list[dict]:
 
 def _memberships(a: Analysis) -> None:
     for p in [m for m in a.mentions if m.kind == Kind.PERSON]:
-        # the chain ends right before the name with a title
-        if not a.text[max(0, p.start - 12):p.start] or _title_head(a, a.text[max(0, p.start - 12):p.start]) is None:
-            continue
+        chain_end = p.start - 1 if a.text[p.start - 1:p.start] == " " else p.start  # CEO Tim Cook
+        if _title_head(a, a.text[max(0, chain_end - 12):chain_end]) is None:
+            continue  # the chain ends right before the name with a title
         cstart = a.clause_start(p.start, extra="“”")
-        chain = _parse_chain(a, cstart, p.start)
-        for seg in chain:
+        for seg in _parse_chain(a, cstart, chain_end):
             _emit_position(a, p, seg, p.start)
 
 
@@ -950,6 +1000,8 @@ def _statements(a: Analysis) -> None:
         while said_start < e and a.text[said_start] in "，,：: 道":
             said_start += 1
         said = a.text[said_start:e].rstrip("。！？\n ")
+        if said.startswith("“") and said.endswith("”"):
+            said = said[1:-1].rstrip("。！？")
         if len(said) < 4:
             before = a.text[s:p.start].strip()
             if before.startswith("“") and "”" in before:
@@ -972,7 +1024,7 @@ def _figures(a: Analysis) -> None:
             continue
         if s > 0 and (a.text[s - 1].isalnum() and a.text[s - 1].isascii()):
             continue
-        value = float(m.group("num")) * MULTIPLIERS.get(m.group("mult") or "", 1)
+        value = float(m.group("num").replace(",", "")) * MULTIPLIERS.get(m.group("mult") or "", 1)
         unit = "%" if m.group("pct") else (m.group("unit") or "")
         cs = a.clause_start(s)
         measure_text = a.text[cs:s]

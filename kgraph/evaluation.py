@@ -1,0 +1,686 @@
+"""Scoring kgraph's own pipeline against gold data: NER corpora, DuIE relation triples and gold graphs.
+
+Every sentence (or article) goes through the real pipeline (:func:`kgraph.pipeline.make_nlp`); what kgraph
+found is compared with the gold annotation:
+
+* NER (CLUENER, Resume, People's Daily): kgraph's mentions are the spans of ``doc.spans["kg_mentions"]``,
+  labelled by :data:`KGRAPH_LABELS` (PERSON -> person, ORGANIZATION and BRAND -> organization, PLACE ->
+  place, ROLE -> title). BRAND counts as organization because the corpora have no brand type and annotate
+  the companies kgraph calls brands (苹果, 耐克) as company/ORG. Two matches are scored: *exact span*
+  (same start, end and type) and *entity string* (per sentence, the multiset of (type, surface string)).
+* DuIE: 董事长 and 创始人 (company -> person) against kgraph's memberships with a chair title and its
+  founders, 简称 against organisation aliases stated in the sentence. A gold name matches a kgraph entity
+  when it equals its canonical name, one of its aliases or the text of one of its mentions.
+* Gold graphs (the form of ``shared/eval/seed-gold.json``): people, organisations, brands, places,
+  positions (``any_of`` alternatives), heads, founders, units, initiatives and their proposers.
+
+Precision is the share of kgraph's items that match some gold item; recall the share of gold items some
+kgraph item matches (for NER both count the same matched pairs). Calibration: precision per confidence
+bucket, for entity mentions (the owning entity's confidence) and for relation facts (evidence confidence).
+"""
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterable, Iterator, Sequence
+
+KGRAPH_LABELS = {"PERSON": "person", "ORGANIZATION": "organization", "BRAND": "organization",
+                 "PLACE": "place", "ROLE": "title"}
+ROLE_CONFIDENCE = 0.8  # the confidence kgraph.nlp.rules gives every title (ROLE) mention
+TYPE_ORDER = ("person", "organization", "place", "title")
+LABEL_MAPS = {
+    "cluener": {"name": "person", "company": "organization", "organization": "organization",
+                "government": "organization", "position": "title", "address": "place"},
+    "resume": {"NAME": "person", "ORG": "organization", "TITLE": "title", "LOC": "place"},
+    "peoples-daily": {"PER": "person", "ORG": "organization", "LOC": "place"},
+}
+DATASETS = ("cluener", "resume", "peoples-daily", "msra", "duie", "gold")
+DUIE_PREDICATES = ("董事长", "创始人", "简称", "总部地点", "成立日期")
+DUIE_EXTRACTED = ("董事长", "创始人", "简称")
+DUIE_COMBINED = ("董事长", "创始人")
+CHAIR_TITLES = ("董事长", "董事局主席", "董事会主席")
+NOT_CHAIR = ("副", "名誉", "荣誉")
+BUCKETS = ((">=0.9", 0.9, math.inf), ("0.8-0.9", 0.8, 0.9), ("0.6-0.8", 0.6, 0.8), ("<0.6", -math.inf, 0.6))
+TAG_PREFIXES = {"bio": "BI", "bioes": "BIOES", "bmes": "BMES", "auto": "BIMES"}
+
+Span = tuple[int, int, str]                 # start, end (exclusive), label
+Mention = tuple[int, int, str, float]       # start, end (exclusive), type, confidence
+Triple = tuple[str, str, str]               # predicate, subject, object
+PredictedTriple = tuple[str, frozenset, frozenset, "float | None"]  # subject and object: accepted names
+
+
+# -- data ---------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Example:
+    """One annotated sentence: ``spans`` are (start, end exclusive, gold label) into ``text``."""
+
+    id: str
+    text: str
+    spans: tuple[Span, ...] = ()
+
+
+@dataclass(frozen=True)
+class RelationExample:
+    id: str
+    text: str
+    triples: tuple[Triple, ...] = ()
+
+
+@dataclass
+class GoldGraph:
+    """A gold-graph JSON file and the article it describes."""
+
+    path: Path
+    article: Path
+    data: dict[str, Any]
+
+
+# -- scores -------------------------------------------------------------------------------------------
+@dataclass
+class Score:
+    """Counts behind precision and recall: ``correct`` predictions match gold, ``found`` gold items are matched."""
+
+    gold: int = 0
+    predicted: int = 0
+    correct: int = 0
+    found: int = 0
+    note: str = ""
+
+    @property
+    def precision(self) -> float | None:
+        return self.correct / self.predicted if self.predicted else None
+
+    @property
+    def recall(self) -> float | None:
+        return self.found / self.gold if self.gold else None
+
+    @property
+    def f1(self) -> float | None:
+        if not self.gold and not self.predicted:
+            return None
+        p, r = self.precision or 0.0, self.recall or 0.0
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    def add(self, other: Score) -> Score:
+        self.gold += other.gold
+        self.predicted += other.predicted
+        self.correct += other.correct
+        self.found += other.found
+        return self
+
+    def to_dict(self) -> dict[str, Any]:
+        out = {"gold": self.gold, "predicted": self.predicted, "correct": self.correct, "found": self.found,
+               "precision": _round(self.precision), "recall": _round(self.recall), "f1": _round(self.f1)}
+        if self.note:
+            out["note"] = self.note
+        return out
+
+
+def _round(x: float | None) -> float | None:
+    return None if x is None else round(x, 4)
+
+
+def bucket_of(confidence: float) -> str:
+    c = round(confidence, 3)  # 0.85 - 0.05 is 0.7999999999999999, which belongs to 0.8-0.9
+    return next(label for label, lo, hi in BUCKETS if lo <= c < hi)
+
+
+@dataclass
+class Calibration:
+    """Predicted items and how many were right, per confidence bucket."""
+
+    counts: dict[str, list[int]] = field(default_factory=lambda: {b[0]: [0, 0] for b in BUCKETS})
+
+    def add(self, confidence: float, correct: bool) -> None:
+        cell = self.counts[bucket_of(confidence)]
+        cell[0] += 1
+        cell[1] += bool(correct)
+
+    def merge(self, other: Calibration) -> None:
+        for label, (n, ok) in other.counts.items():
+            self.counts[label][0] += n
+            self.counts[label][1] += ok
+
+    def rows(self) -> list[tuple[str, int, int, float | None]]:
+        """Each bucket, then ``>=0.8`` (all predictions at confidence 0.8 or more)."""
+        rows = [(label, n, ok, ok / n if n else None) for label, (n, ok) in self.counts.items()]
+        n = sum(self.counts[b][0] for b in (">=0.9", "0.8-0.9"))
+        ok = sum(self.counts[b][1] for b in (">=0.9", "0.8-0.9"))
+        return rows + [(">=0.8", n, ok, ok / n if n else None)]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {label: {"predicted": n, "correct": ok, "precision": _round(p)} for label, n, ok, p in self.rows()}
+
+
+@dataclass
+class Report:
+    """What ``kgraph eval`` prints: score tables (sections), calibration, error counts and examples."""
+
+    dataset: str
+    source: str
+    examples: int
+    segmenter: str = "jieba"
+    sections: dict[str, dict[str, Score]] = field(default_factory=dict)
+    calibration: dict[str, Calibration] = field(default_factory=dict)
+    errors: dict[str, Counter] = field(default_factory=dict)          # type -> error kind -> count
+    error_examples: list[dict[str, Any]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "dataset": self.dataset, "source": self.source, "examples": self.examples, "segmenter": self.segmenter,
+            "sections": {name: {row: s.to_dict() for row, s in rows.items()} for name, rows in self.sections.items()},
+            "calibration": {name: c.to_dict() for name, c in self.calibration.items()},
+            "errors": {t: dict(sorted(c.items())) for t, c in self.errors.items()},
+            "error_examples": self.error_examples,
+            "notes": self.notes,
+        }
+
+
+def _pct(x: float | None) -> str:
+    return "-" if x is None else f"{100 * x:.1f}"
+
+
+def format_report(report: Report) -> str:
+    """The report as plain-text tables (P, R, F1 in percent; - where undefined)."""
+    lines = [f"{report.dataset}: {report.source} ({report.examples} examples, segmenter {report.segmenter})"]
+    for name, rows in report.sections.items():
+        width = max([len(name)] + [len(r) for r in rows]) + 2
+        lines += ["", f"{name:<{width}}{'gold':>6}{'found':>7}{'pred':>7}{'correct':>8}{'P':>7}{'R':>7}{'F1':>7}"]
+        for row, s in rows.items():
+            lines.append(f"{row:<{width}}{s.gold:>6}{s.found:>7}{s.predicted:>7}{s.correct:>8}"
+                         f"{_pct(s.precision):>7}{_pct(s.recall):>7}{_pct(s.f1):>7}" + (f"  {s.note}" if s.note else ""))
+    for name, calibration in report.calibration.items():
+        lines += ["", f"calibration: {name}", f"{'confidence':<12}{'pred':>7}{'correct':>8}{'P':>7}"]
+        lines += [f"{label:<12}{n:>7}{ok:>8}{_pct(p):>7}" for label, n, ok, p in calibration.rows()]
+    if report.errors:
+        lines += ["", "errors (exact span)"]
+        lines += [f"  {t}: " + ", ".join(f"{k} {n}" for k, n in sorted(c.items())) for t, c in report.errors.items()]
+    lines += [f"note: {n}" for n in report.notes]
+    return "\n".join(lines) + "\n"
+
+
+def write_report(report: Report, path: str | Path) -> None:
+    from .io import atomic_write
+
+    with atomic_write(path) as fh:
+        fh.write(json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n")
+
+
+# -- readers ------------------------------------------------------------------------------------------
+_TAGGED_LINE = re.compile(r"^(.*?)[ \t]+(\S+)$")
+
+
+def read_tagged(path: str | Path, scheme: str = "auto") -> list[Example]:
+    """Char-tagged files: one "char TAG" per line, a blank line between sentences.
+
+    ``scheme``: ``bio``, ``bioes``, ``bmes`` or ``auto`` (any of B/I/M/E/S). Labels are kept as written
+    (B-PER -> PER). Raises ValueError naming the line of a malformed row or a tag the scheme does not know.
+    """
+    if scheme not in TAG_PREFIXES:
+        raise ValueError(f"unknown tagging scheme {scheme!r}; choose one of {', '.join(TAG_PREFIXES)}")
+    path = Path(path)
+    examples: list[Example] = []
+    chars: list[str] = []
+    tags: list[str] = []
+
+    def flush() -> None:
+        if chars:
+            examples.append(Example(f"{path.name}:{len(examples) + 1}", "".join(chars), _spans_from_tags(chars, tags)))
+            chars.clear()
+            tags.clear()
+
+    with open(path, encoding="utf-8-sig") as fh:
+        for n, line in enumerate(fh, 1):
+            line = line.rstrip("\r\n")
+            if not line.strip():
+                flush()
+                continue
+            m = _TAGGED_LINE.match(line)
+            if not m:
+                raise ValueError(f"{path}:{n}: expected 'char TAG', got {line[:40]!r}")
+            tag = m.group(2)
+            if tag != "O" and (tag[0] not in TAG_PREFIXES[scheme] or tag[1:2] not in ("-", "")):
+                raise ValueError(f"{path}:{n}: tag {tag!r} is not {scheme.upper()}")
+            chars.append(m.group(1) or " ")  # an empty char column is a space character
+            tags.append(tag)
+    flush()
+    return examples
+
+
+def _spans_from_tags(chars: Sequence[str], tags: Sequence[str]) -> tuple[Span, ...]:
+    offsets = [0]
+    for c in chars:
+        offsets.append(offsets[-1] + len(c))
+    spans: list[Span] = []
+    start: int | None = None
+    label = ""
+
+    def close(i: int) -> None:
+        nonlocal start
+        if start is not None:
+            spans.append((offsets[start], offsets[i], label))
+            start = None
+
+    for i, tag in enumerate(tags):
+        prefix, lab = tag[0], tag[2:]
+        if tag == "O":
+            close(i)
+        elif prefix == "S":
+            close(i)
+            spans.append((offsets[i], offsets[i + 1], lab))
+        elif prefix == "B" or start is None or lab != label:  # a stray I/M/E opens a span of its own
+            close(i)
+            start, label = i, lab
+        if prefix == "E" and start is not None:
+            close(i + 1)
+    close(len(tags))
+    return tuple(spans)
+
+
+def read_cluener(path: str | Path) -> list[Example]:
+    """CLUENER JSON lines: {"text", "label": {type: {string: [[start, end_inclusive], ...]}}}."""
+    path = Path(path)
+    examples = []
+    with open(path, encoding="utf-8-sig") as fh:
+        for n, line in enumerate(fh, 1):
+            if not line.strip():
+                continue
+            record = _json_record(line, path, n)
+            text = record.get("text")
+            if not isinstance(text, str):
+                raise ValueError(f"{path}:{n}: no text")
+            spans = []
+            for label, strings in (record.get("label") or {}).items():
+                for string, positions in strings.items():
+                    for start, end in positions:
+                        if text[start:end + 1] != string:
+                            raise ValueError(f"{path}:{n}: {string!r} is not at [{start}, {end}]")
+                        spans.append((start, end + 1, label))
+            examples.append(Example(f"{path.name}:{n}", text, tuple(sorted(set(spans)))))
+    return examples
+
+
+def read_duie(path: str | Path) -> list[RelationExample]:
+    """DuIE JSON lines: {"text", "spo_list": [{"predicate", "subject", "object": {"@value": ...} or str}]}."""
+    path = Path(path)
+    examples = []
+    with open(path, encoding="utf-8-sig") as fh:
+        for n, line in enumerate(fh, 1):
+            if not line.strip():
+                continue
+            record = _json_record(line, path, n)
+            triples = []
+            for spo in record.get("spo_list") or []:
+                obj = spo.get("object")
+                obj = obj.get("@value") if isinstance(obj, dict) else obj
+                if isinstance(obj, str) and isinstance(spo.get("subject"), str):
+                    triples.append((spo["predicate"], spo["subject"].strip(), obj.strip()))
+            examples.append(RelationExample(f"{path.name}:{n}", record.get("text") or "", tuple(triples)))
+    return examples
+
+
+def _json_record(line: str, path: Path, n: int) -> dict:
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"{path}:{n}: not JSON ({exc.msg})") from None
+    if not isinstance(record, dict):
+        raise ValueError(f"{path}:{n}: not a JSON object")
+    return record
+
+
+def read_gold_graph(path: str | Path, root: str | Path | None = None) -> list[GoldGraph]:
+    """A gold-graph JSON file, or every ``*.json`` in a folder (sorted).
+
+    Each names its article in ``"file"``, looked up under ``root`` (when given), the JSON's folder, then
+    that folder's parent. Raises ValueError for a file without ``"file"`` and FileNotFoundError when the
+    article is nowhere.
+    """
+    path = Path(path)
+    files = sorted(path.glob("*.json")) if path.is_dir() else [path]
+    graphs = []
+    for file in files:
+        try:
+            data = json.loads(file.read_text(encoding="utf-8-sig"))
+        except json.JSONDecodeError as exc:
+            raise ValueError(f"{file}: not JSON ({exc.msg})") from None
+        if not isinstance(data, dict) or not isinstance(data.get("file"), str):
+            raise ValueError(f"{file}: not a gold graph (no \"file\" naming its article)")
+        bases = ([Path(root)] if root else []) + [file.parent, file.parent.parent]
+        article = next((b / data["file"] for b in bases if (b / data["file"]).is_file()), None)
+        if article is None:
+            raise FileNotFoundError(f"{file}: article {data['file']!r} not found under "
+                                    + ", ".join(str(b) for b in bases))
+        graphs.append(GoldGraph(file, article, data))
+    return graphs
+
+
+# -- running kgraph -----------------------------------------------------------------------------------
+def run_pipeline(items: Iterable[tuple[str, str]], segmenter: str = "jieba", batch_size: int = 64,
+                 progress: Callable[[], None] | None = None) -> Iterator:
+    """spaCy docs for (id, text) pairs, through ``nlp.pipe``; offsets refer to the text as given."""
+    from .loaders import document_from_text
+    from .model import Document
+    from .pipeline import make_nlp
+
+    nlp = make_nlp(segmenter)
+
+    def docs():
+        for doc_id, text in items:
+            document = document_from_text(text, id=doc_id) if text.strip() else Document(doc_id, text)
+            if document.text != text:  # newline or BOM normalisation would shift the gold offsets
+                document = Document(doc_id, text)
+            doc = nlp.make_doc(document.text)
+            doc._.kg_doc_id = document.id
+            doc._.kg_doc_date = document.date
+            yield doc
+
+    for doc in nlp.pipe(docs(), batch_size=batch_size):
+        if progress:
+            progress()
+        yield doc
+
+
+def kgraph_mentions(doc, labels: dict[str, str] = KGRAPH_LABELS) -> list[Mention]:
+    """The mentions of ``doc.spans["kg_mentions"]`` as (start, end, type, confidence)."""
+    confidence = {(e["kind"], e["name"]): e["confidence"] for e in doc._.kg_entities or []}
+    out = []
+    for span in doc.spans.get("kg_mentions", []):
+        kind = labels.get(span.label_)
+        if kind is None:
+            continue
+        conf = ROLE_CONFIDENCE if span.label_ == "ROLE" else confidence.get((span.label_.lower(), span.kb_id_), 0.5)
+        out.append((span.start_char, span.end_char, kind, conf))
+    return out
+
+
+def is_chair_title(title: str | None) -> bool:
+    """董事长, 联席董事长, 董事局主席 … (DuIE's 董事长), not 副董事长 or 名誉董事长."""
+    return bool(title) and title.endswith(CHAIR_TITLES) and not any(w in title for w in NOT_CHAIR)
+
+
+def _entity_names(doc) -> dict[tuple[str, str], frozenset]:
+    """Every entity's accepted names: canonical name, aliases and the text of its mentions."""
+    return {(e["kind"], e["name"]): frozenset({e["name"], *e.get("aliases", ()),
+                                              *(doc.text[s:t] for s, t in e.get("mentions", ()))})
+            for e in doc._.kg_entities or []}
+
+
+def kgraph_relations(doc) -> list[PredictedTriple]:
+    """kgraph's facts in DuIE's terms: 董事长 and 创始人 (company -> person), 简称 (name -> alias)."""
+    names = _entity_names(doc)
+
+    def of(ref) -> frozenset:
+        return names.get(tuple(ref), frozenset({ref[1]}))
+
+    out: list[PredictedTriple] = []
+    for f in doc._.kg_facts or []:
+        conf = f["evidence"]["confidence"]
+        if f["relation"] == "member_of" and is_chair_title(f["props"].get("title")):
+            out.append(("董事长", of(f["object"]), of(f["subject"]), conf))
+        elif f["relation"] == "founded":
+            out.append(("创始人", of(f["object"]), of(f["subject"]), conf))
+    for e in doc._.kg_entities or []:
+        if e["kind"] not in ("organization", "brand"):
+            continue
+        for alias in e.get("aliases", ()):
+            # only aliases this sentence states: the alias and another name of the entity both occur in it
+            others = names[(e["kind"], e["name"])] - {alias}
+            if alias in doc.text and any(n in doc.text for n in others):
+                out.append(("简称", others, frozenset({alias}), None))
+    return out
+
+
+# -- scoring ------------------------------------------------------------------------------------------
+def _types(label_map: dict[str, str]) -> list[str]:
+    values = set(label_map.values())
+    return [t for t in TYPE_ORDER if t in values] + sorted(values - set(TYPE_ORDER))
+
+
+def _micro(rows: dict[str, Score]) -> Score:
+    total = Score()
+    for s in rows.values():
+        total.add(s)
+    return total
+
+
+def score_ner(examples: Sequence[Example], predictions: Sequence[Sequence[Mention]], label_map: dict[str, str],
+              *, dataset: str = "ner", source: str = "", segmenter: str = "jieba",
+              max_error_examples: int | None = 5) -> Report:
+    """Per-type exact-span and entity-string P/R/F1, calibration and error kinds of predicted mentions.
+
+    Gold labels outside ``label_map`` and predicted types not among its values are ignored.
+    ``max_error_examples`` caps the examples kept per (type, error kind); None keeps all.
+    """
+    types = _types(label_map)
+    exact = {t: Score() for t in types}
+    string = {t: Score() for t in types}
+    calibration = Calibration()
+    errors = {t: Counter() for t in types}
+    kept = Counter()
+    report = Report(dataset, source, len(examples), segmenter)
+    for ex, preds in zip(examples, predictions, strict=True):
+        gold = {(s, e, label_map[label]) for s, e, label in ex.spans if label in label_map}
+        conf: dict[tuple[int, int, str], float] = {}
+        for s, e, t, c in preds:
+            if t in exact:
+                conf[(s, e, t)] = max(c, conf.get((s, e, t), 0.0))
+        for t in types:
+            g = {x for x in gold if x[2] == t}
+            p = {x for x in conf if x[2] == t}
+            tp = len(g & p)
+            exact[t].add(Score(len(g), len(p), tp, tp))
+            gs = Counter(ex.text[s:e] for s, e, _ in g)
+            ps = Counter(ex.text[s:e] for s, e, _ in p)
+            tp = sum((gs & ps).values())
+            string[t].add(Score(sum(gs.values()), sum(ps.values()), tp, tp))
+        for span, c in sorted(conf.items()):
+            calibration.add(c, span in gold)
+        for side, kind, span, other in _span_errors(gold, set(conf)):
+            name = f"{side} {kind}"
+            errors[span[2]][name] += 1
+            if max_error_examples is None or kept[(span[2], name)] < max_error_examples:
+                kept[(span[2], name)] += 1
+                report.error_examples.append({
+                    "id": ex.id, "type": span[2], "error": name, "text": ex.text[span[0]:span[1]],
+                    "other": None if other is None else [ex.text[other[0]:other[1]], other[2]], "sentence": ex.text})
+    exact["micro"] = _micro(exact)
+    string["micro"] = _micro(string)
+    report.sections = {"exact span": exact, "entity string": string}
+    report.calibration = {"entity mentions (exact span)": calibration}
+    report.errors = {t: c for t, c in errors.items() if c}
+    return report
+
+
+def _span_errors(gold: set, pred: set) -> Iterator[tuple[str, str, tuple, tuple | None]]:
+    """(fp|fn, spurious|missed|boundary|wrong type, the span, the gold/predicted span it collides with)."""
+    def collide(span, others):
+        same = [o for o in others if o[:2] == span[:2] and o[2] != span[2]]
+        if same:
+            return "wrong type", same[0]
+        near = [o for o in others if o[2] == span[2] and o[0] < span[1] and span[0] < o[1]]
+        return ("boundary", near[0]) if near else (None, None)
+
+    for span in sorted(pred - gold):
+        kind, other = collide(span, gold)
+        yield "fp", kind or "spurious", span, other
+    for span in sorted(gold - pred):
+        kind, other = collide(span, pred)
+        yield "fn", kind or "missed", span, other
+
+
+def _match(gold: Sequence[Sequence[tuple]], preds: dict[tuple, float | None],
+           optional: Sequence[Sequence[tuple]] = ()) -> tuple[Score, dict[tuple, bool]]:
+    """Gold items (each a list of accepted readings, a reading a tuple of names) against predicted items
+    (tuples of name sets). Predictions that only match optional gold items are left out of the count."""
+    def hits(reading: tuple, pred: tuple) -> bool:
+        return all(r in p for r, p in zip(reading, pred, strict=True))
+
+    correct: dict[tuple, bool] = {}
+    for p in preds:
+        if any(hits(r, p) for item in gold for r in item):
+            correct[p] = True
+        elif not any(hits(r, p) for item in optional for r in item):
+            correct[p] = False
+    found = sum(1 for item in gold if any(hits(r, p) for r in item for p in preds))
+    return Score(len(gold), len(correct), sum(correct.values()), found), correct
+
+
+def score_relations(examples: Sequence[RelationExample], predictions: Sequence[Sequence[PredictedTriple]], *,
+                    predicates: Sequence[str] = DUIE_PREDICATES, extracted: Sequence[str] = DUIE_EXTRACTED,
+                    combined: Sequence[str] = DUIE_COMBINED, dataset: str = "duie", source: str = "",
+                    segmenter: str = "jieba") -> Report:
+    """Per-predicate P/R/F1 of predicted triples (subject and object as sets of accepted names)."""
+    rows = {p: Score(note="" if p in extracted else "not extracted") for p in predicates}
+    calibration = Calibration()
+    for ex, preds in zip(examples, predictions, strict=True):
+        for predicate in predicates:
+            gold = sorted({t for t in ex.triples if t[0] == predicate})
+            mine: dict[tuple, float | None] = {}
+            for p, subj, obj, conf in preds:
+                if p == predicate:
+                    key = (frozenset({p}), subj, obj)
+                    mine[key] = conf if key not in mine or conf is None else max(conf, mine[key] or 0.0)
+            score, correct = _match([[t] for t in gold], mine)
+            rows[predicate].add(score)
+            for key, ok in correct.items():
+                if mine[key] is not None:
+                    calibration.add(mine[key], ok)
+    if combined:
+        rows["+".join(combined)] = _micro({p: rows[p] for p in combined})
+    report = Report(dataset, source, len(examples), segmenter, sections={"relations": rows},
+                    calibration={"relation facts": calibration})
+    report.notes = [f"{p}: kgraph does not extract this relation (recall 0)" for p in predicates if p not in extracted]
+    return report
+
+
+def score_gold_graph(gold: dict[str, Any], extraction) -> tuple[dict[str, Score], dict[str, Calibration], list[str]]:
+    """One article's gold graph against kgraph's :class:`~kgraph.model.Extraction` of it."""
+    names = {e.ref: frozenset({e.name, *e.aliases}) for e in extraction.entities}
+
+    def of(ref) -> frozenset:
+        return names.get(tuple(ref), frozenset({ref[1]}))
+
+    def entities(kind: str) -> dict[tuple, float]:
+        return {(names[e.ref],): e.confidence for e in extraction.entities if e.kind == kind}
+
+    def facts(*relations: str) -> dict[tuple, float]:
+        out: dict[tuple, float] = {}
+        for f in extraction.facts:
+            if f.relation in relations:
+                key = (of(f.subject), of(f.object))
+                if f.relation in ("member_of", "job_title"):  # (person, title, org or None)
+                    key = (key[0], frozenset({f.props.get("title")}),
+                           key[1] if f.relation == "member_of" else frozenset({None}))
+                out[key] = max(f.evidence.confidence, out.get(key, 0.0))
+        return out
+
+    def named(items: list) -> tuple[list, list]:
+        items = [i if isinstance(i, dict) else {"name": i} for i in items]
+        readings = [[(n,) for n in [i["name"], *i.get("aliases", ())]] for i in items]
+        return ([r for r, i in zip(readings, items) if not i.get("optional")],
+                [r for r, i in zip(readings, items) if i.get("optional")])
+
+    def pairs(items: list, a: str, b: str) -> list:
+        return [[(i[a], i[b])] for i in items]
+
+    positions = [[(p["person"], r["title"], r.get("org")) for r in p.get("any_of") or [p]]
+                 for p in gold.get("positions", [])]
+    initiatives = gold.get("initiatives", {})
+    checks: list[tuple[str, tuple[list, list], dict[tuple, float], str]] = [
+        ("persons", named(gold.get("persons", [])), entities("person"), "entity"),
+        ("organizations", named(gold.get("organizations", [])), entities("organization"), "entity"),
+        ("brands", named(gold.get("brands", [])), entities("brand"), "entity"),
+        ("places", named(gold.get("places", [])), entities("place"), "entity"),
+        ("initiatives", named(initiatives.get("required", []) + initiatives.get("expected", [])),
+         entities("initiative"), "entity"),
+        ("positions", (positions, []), facts("member_of", "job_title"), "fact"),
+        ("heads", (pairs(gold.get("heads", []), "person", "org"), []), facts("head_of"), "fact"),
+        ("founders", (pairs(gold.get("founders", []), "person", "org"), []), facts("founded"), "fact"),
+        ("sub_organizations", (pairs(gold.get("sub_organizations", []), "child", "parent"), []),
+         facts("sub_organization_of"), "fact"),
+        ("proposed_by", (pairs(initiatives.get("proposed_by", []), "initiative", "org"), []), facts("proposed_by"), "fact"),
+    ]
+    rows: dict[str, Score] = {}
+    calibration = {"entities": Calibration(), "facts": Calibration()}
+    for name, (required, optional), preds, kind in checks:
+        if not required and not optional and name not in ("persons", "positions"):
+            continue
+        score, correct = _match(required, preds, optional)
+        rows[name] = score
+        for key, ok in correct.items():
+            calibration["entities" if kind == "entity" else "facts"].add(preds[key], ok)
+    persons = {n for e in extraction.entities if e.kind == "person" for n in names[e.ref]}
+    wrong = sorted(persons & set(gold.get("not_persons", [])))
+    missing = sorted(r for r in initiatives.get("required", []) if not any(r in p[0] for p in entities("initiative")))
+    notes = ([f"not persons, found as persons: {', '.join(wrong)}"] if wrong else []) + (
+        [f"required initiatives missing: {', '.join(missing)}"] if missing else [])
+    return rows, calibration, notes
+
+
+# -- evaluations: read, run kgraph, score ---------------------------------------------------------------
+def evaluate_ner(examples: Sequence[Example], label_map: dict[str, str], *, segmenter: str = "jieba",
+                 dataset: str = "ner", source: str = "", batch_size: int = 64,
+                 progress: Callable[[], None] | None = None, max_error_examples: int | None = 5) -> Report:
+    docs = run_pipeline(((ex.id, ex.text) for ex in examples), segmenter, batch_size, progress)
+    predictions = [kgraph_mentions(doc) for doc in docs]
+    return score_ner(examples, predictions, label_map, dataset=dataset, source=source, segmenter=segmenter,
+                     max_error_examples=max_error_examples)
+
+
+def evaluate_relations(examples: Sequence[RelationExample], *, segmenter: str = "jieba", source: str = "",
+                       batch_size: int = 64, progress: Callable[[], None] | None = None) -> Report:
+    docs = run_pipeline(((ex.id, ex.text) for ex in examples), segmenter, batch_size, progress)
+    predictions = [kgraph_relations(doc) for doc in docs]
+    return score_relations(examples, predictions, source=source, segmenter=segmenter)
+
+
+def evaluate_gold_graph(graphs: Sequence[GoldGraph], *, segmenter: str = "jieba", source: str = "",
+                        progress: Callable[[], None] | None = None) -> Report:
+    """Each gold graph's article read by kgraph's loaders and extracted; scores summed over articles."""
+    from .loaders import read_document
+    from .pipeline import extract_one
+
+    report = Report("gold", source, len(graphs), segmenter)
+    rows: dict[str, Score] = {}
+    report.calibration = {"entities": Calibration(), "facts": Calibration()}
+    for graph in graphs:
+        extraction = extract_one(read_document(graph.article), segmenter)
+        doc_rows, calibration, notes = score_gold_graph(graph.data, extraction)
+        for name, score in doc_rows.items():
+            rows.setdefault(name, Score()).add(score)
+        for name, c in calibration.items():
+            report.calibration[name].merge(c)
+        report.notes += [f"{graph.path.name}: {n}" for n in notes]
+        if progress:
+            progress()
+    report.sections = {"gold graph": rows}
+    return report
+
+
+def evaluate_dataset(dataset: str, path: str | Path, *, limit: int | None = None, segmenter: str = "jieba",
+                     root: str | Path | None = None, batch_size: int = 64,
+                     progress: Callable[[], None] | None = None, max_error_examples: int | None = 5) -> Report:
+    """Read ``path`` as ``dataset`` (one of :data:`DATASETS`), run kgraph on its first ``limit`` examples, score."""
+    source = str(path)
+    if dataset == "gold":
+        return evaluate_gold_graph(read_gold_graph(path, root)[:limit], segmenter=segmenter, source=source,
+                                   progress=progress)
+    if dataset == "duie":
+        return evaluate_relations(read_duie(path)[:limit], segmenter=segmenter, source=source,
+                                  batch_size=batch_size, progress=progress)
+    if dataset == "cluener":
+        examples = read_cluener(path)
+    elif dataset == "resume":
+        examples = read_tagged(path, "bmes")
+    elif dataset in ("peoples-daily", "msra"):
+        examples, dataset = read_tagged(path, "bio"), "peoples-daily"
+    else:
+        raise ValueError(f"unknown data set {dataset!r}; choose one of {', '.join(DATASETS)}")
+    return evaluate_ner(examples[:limit], LABEL_MAPS[dataset], segmenter=segmenter, dataset=dataset, source=source,
+                        batch_size=batch_size, progress=progress, max_error_examples=max_error_examples)

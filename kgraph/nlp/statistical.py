@@ -1,0 +1,240 @@
+"""A small statistical Chinese NER model, shipped inside the package, as a spaCy component.
+
+The model (``kgraph/models/ner_zh``, trained by ``kgraph train``; see its MODEL_CARD.md) is a spaCy
+pipeline of its own whose tokens are single characters, so it runs the same whatever tokenizer the host
+pipeline has: the component reads ``doc.text``, tags it with the model's own character-tokenized Doc and
+writes exact character offsets back to the host doc::
+
+    nlp.add_pipe("kgraph_statistical_ner")      # before the rule-based recogniser
+    doc._.kg_ner            # [[start, end, label], ...]  exact character offsets into doc.text, end exclusive
+    doc.spans["kg_ner"]     # the same, widened to the host's token boundaries (alignment_mode="expand")
+
+Labels: PERSON, ORGANIZATION, ROLE, PLACE. Without a pipeline, ``predict_spans(texts)`` gives the same
+offsets as tuples.
+
+The model is loaded on first use, once per process (so a forked worker loads its own copy), and the
+component itself holds only the model's name: it pickles and forks cleanly.
+"""
+from __future__ import annotations
+
+import os
+import re
+import threading
+from pathlib import Path
+from typing import Iterable, Iterator
+
+import numpy
+from spacy.language import Language
+from spacy.tokens import Doc
+from spacy.util import registry
+
+BUNDLED = "bundled"
+BUNDLED_MODEL_NAME = "ner_zh"
+MODELS_PACKAGE = "kgraph.models"
+SPANS_KEY = "kg_ner"
+LABELS = ("PERSON", "ORGANIZATION", "ROLE", "PLACE")
+
+# Texts are cut into pieces of at most this many characters before tagging: short pieces of similar
+# length batch well in the transition-based tagger, and its context window is a few characters wide anyway.
+MAX_PIECE_CHARS = 200
+# Preferred cut points, strongest first: sentence ends and line breaks, then clause punctuation.
+_SENTENCE_END = re.compile(r"[。！？!?；;…\n]+[”’」』）)\"']*")
+_CLAUSE_END = re.compile(r"[，,、：:\s]+")
+
+_BIGRAM_SHIFT = numpy.uint64(21)  # every code point fits in 21 bits
+
+
+def _register_extensions() -> None:
+    if not Doc.has_extension(SPANS_KEY):
+        Doc.set_extension(SPANS_KEY, default=None)
+
+
+_register_extensions()
+
+
+# ---------------------------------------------------------------------------------------------- tokenizer
+
+def character_bigram_ids(text: str) -> numpy.ndarray:
+    """For each character, a number that identifies it together with the character after it."""
+    points = numpy.frombuffer(text.encode("utf-32-le"), dtype=numpy.uint32).astype(numpy.uint64)
+    following = numpy.zeros_like(points)
+    following[:-1] = points[1:]
+    return (points << _BIGRAM_SHIFT) | following
+
+
+class CharacterTokenizer:
+    """One token per character, whitespace included, so that token ``i`` is ``text[i]``.
+
+    Each token's NORM holds its character bigram id (see :func:`character_bigram_ids`): the model embeds
+    ORTH (the character), NORM (the bigram) and SHAPE. These NORM values are not strings of the vocab, so
+    ``token.norm_`` is undefined on these docs; they are internal to the model and never leave this module.
+    """
+
+    def __init__(self, vocab):
+        self.vocab = vocab
+
+    def __call__(self, text: str) -> Doc:
+        from spacy.attrs import NORM
+
+        doc = Doc(self.vocab, words=list(text), spaces=[False] * len(text))
+        if text:
+            doc.from_array([NORM], character_bigram_ids(text).reshape(-1, 1))
+        return doc
+
+    def pipe(self, texts: Iterable[str], batch_size: int = 1000) -> Iterator[Doc]:
+        for text in texts:
+            yield self(text)
+
+    # Nothing to save: the tokenizer has no settings and no data.
+    def to_bytes(self, **kwargs) -> bytes:
+        return b""
+
+    def from_bytes(self, data: bytes, **kwargs) -> "CharacterTokenizer":
+        return self
+
+    def to_disk(self, path, **kwargs) -> None:
+        return None
+
+    def from_disk(self, path, **kwargs) -> "CharacterTokenizer":
+        return self
+
+
+@registry.tokenizers("kgraph.CharacterTokenizer.v1")
+def create_character_tokenizer():
+    def make(nlp: Language) -> CharacterTokenizer:
+        return CharacterTokenizer(nlp.vocab)
+
+    return make
+
+
+# ---------------------------------------------------------------------------------------------- the model
+
+_load_lock = threading.Lock()
+_loaded: dict[tuple[int, str], Language] = {}
+
+
+def bundled_model_path(name: str = BUNDLED_MODEL_NAME) -> Path:
+    """Directory of a model shipped in the installed package ``kgraph.models``."""
+    from importlib import resources
+
+    return Path(str(resources.files(MODELS_PACKAGE).joinpath(name)))
+
+
+def resolve_model_path(model: str | os.PathLike = BUNDLED) -> Path:
+    """``"bundled"`` is the model shipped with kgraph; anything else is a directory written by ``kgraph train``."""
+    path = bundled_model_path() if str(model) == BUNDLED else Path(model)
+    if not (path / "config.cfg").is_file():
+        raise FileNotFoundError(f"no trained NER model in {path} (expected config.cfg and model files; "
+                                f"`kgraph train` writes one)")
+    return path
+
+
+def load_model(model: str | os.PathLike = BUNDLED) -> Language:
+    """The model's own spaCy pipeline, loaded once per process and cached."""
+    path = resolve_model_path(model)
+    key = (os.getpid(), str(path.resolve()))
+    nlp = _loaded.get(key)
+    if nlp is None:
+        with _load_lock:
+            nlp = _loaded.get(key)
+            if nlp is None:
+                import spacy
+
+                nlp = spacy.load(path)
+                _loaded[key] = nlp
+    return nlp
+
+
+def text_pieces(text: str, max_chars: int = MAX_PIECE_CHARS) -> list[tuple[int, int]]:
+    """(start, end) offsets of consecutive pieces that cover ``text``, each at most ``max_chars`` long.
+
+    Whole sentences (ending at sentence punctuation or a line break) are packed into pieces; a sentence
+    longer than ``max_chars`` is cut after clause punctuation or whitespace, and only a stretch with none
+    of these is cut blindly.
+    """
+    sentences: list[tuple[int, int]] = []
+    start = 0
+    for match in _SENTENCE_END.finditer(text):
+        _cut_long(text, start, match.end(), max_chars, sentences)
+        start = match.end()
+    _cut_long(text, start, len(text), max_chars, sentences)
+    pieces: list[tuple[int, int]] = []
+    for s, e in sentences:
+        if pieces and e - pieces[-1][0] <= max_chars:
+            pieces[-1] = (pieces[-1][0], e)
+        else:
+            pieces.append((s, e))
+    return pieces
+
+
+def _cut_long(text: str, start: int, end: int, max_chars: int, out: list[tuple[int, int]]) -> None:
+    while end - start > max_chars:
+        cuts = [m.end() for m in _CLAUSE_END.finditer(text, start, start + max_chars)]
+        cut = cuts[-1] if cuts else start + max_chars
+        out.append((start, cut))
+        start = cut
+    if end > start:
+        out.append((start, end))
+
+
+def predict_spans(texts: Iterable[str], *, model: str | os.PathLike = BUNDLED,
+                  batch_size: int = 256) -> list[list[tuple[int, int, str]]]:
+    """Entities in each text as ``(start, end, label)`` character offsets (end exclusive), in text order."""
+    texts = list(texts)
+    nlp = load_model(model)
+    pieces: list[tuple[int, int, int]] = []  # (text index, start, end)
+    for n, text in enumerate(texts):
+        pieces.extend((n, s, e) for s, e in text_pieces(text))
+    results: list[list[tuple[int, int, str]]] = [[] for _ in texts]
+    piece_texts = (texts[n][s:e] for n, s, e in pieces)
+    for (n, offset, _end), doc in zip(pieces, nlp.pipe(piece_texts, batch_size=batch_size)):
+        # One token per character: token indices are character offsets into the piece.
+        results[n].extend((offset + ent.start, offset + ent.end, ent.label_) for ent in doc.ents
+                          if not ent.text.isspace())
+    return results
+
+
+# ---------------------------------------------------------------------------------------------- component
+
+class StatisticalEntityRecognizer:
+    """Writes the model's entities to ``doc._.kg_ner`` (exact offsets) and ``doc.spans[spans_key]``."""
+
+    def __init__(self, model: str = BUNDLED, spans_key: str = SPANS_KEY, batch_size: int = 256):
+        self.model = model
+        self.spans_key = spans_key
+        self.batch_size = batch_size
+
+    def __call__(self, doc: Doc) -> Doc:
+        return self._annotate(doc, predict_spans([doc.text], model=self.model, batch_size=self.batch_size)[0])
+
+    def pipe(self, docs: Iterable[Doc], batch_size: int = 32) -> Iterator[Doc]:
+        batch: list[Doc] = []
+        for doc in docs:
+            batch.append(doc)
+            if len(batch) >= batch_size:
+                yield from self._annotate_batch(batch)
+                batch = []
+        if batch:
+            yield from self._annotate_batch(batch)
+
+    def _annotate_batch(self, docs: list[Doc]) -> Iterator[Doc]:
+        found = predict_spans([d.text for d in docs], model=self.model, batch_size=self.batch_size)
+        for doc, spans in zip(docs, found):
+            yield self._annotate(doc, spans)
+
+    def _annotate(self, doc: Doc, spans: list[tuple[int, int, str]]) -> Doc:
+        doc._.kg_ner = [[start, end, label] for start, end, label in spans]
+        aligned = (doc.char_span(start, end, label=label, alignment_mode="expand") for start, end, label in spans)
+        doc.spans[self.spans_key] = [span for span in aligned if span is not None]
+        return doc
+
+
+@Language.factory("kgraph_statistical_ner", default_config={"model": BUNDLED, "spans_key": SPANS_KEY},
+                  assigns=["doc.spans", f"doc._.{SPANS_KEY}"])
+def make_statistical_ner(nlp: Language, name: str, model: str, spans_key: str) -> StatisticalEntityRecognizer:
+    return StatisticalEntityRecognizer(model, spans_key)
+
+
+__all__ = ["BUNDLED", "LABELS", "SPANS_KEY", "CharacterTokenizer", "StatisticalEntityRecognizer",
+           "bundled_model_path", "character_bigram_ids", "load_model", "predict_spans", "resolve_model_path",
+           "text_pieces"]

