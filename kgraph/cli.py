@@ -172,5 +172,48 @@ def extract(inputs: tuple[str, ...], segmenter: str) -> None:
     sys.exit(EXIT_PARTIAL if failures else EXIT_OK)
 
 
+@main.command("eval", epilog=EPILOG)
+@click.argument("dataset", type=click.Choice(["cluener", "resume", "peoples-daily", "msra", "duie", "gold"]))
+@click.argument("path", type=click.Path(exists=True))
+@click.option("--json", "json_out", type=click.Path(dir_okay=False), help="Also write the report as JSON to this file.")
+@click.option("--limit", type=click.IntRange(1), help="Score only the first N sentences (gold: articles).")
+@click.option("--segmenter", type=click.Choice(["jieba", "char"]), default="jieba", show_default=True)
+@click.option("--root", type=click.Path(exists=True, file_okay=False),
+              help="gold: folder the articles named in \"file\" are relative to (default: the JSON's folder, then its parent).")
+@click.option("--progress/--no-progress", default=None, help="Show a progress bar (default: when stderr is a terminal).")
+def eval_command(dataset: str, path: str, json_out: str | None, limit: int | None, segmenter: str,
+                 root: str | None, progress: bool | None) -> None:
+    """Score kgraph's pipeline on the gold data set PATH: per-type precision, recall and F1, calibration.
+
+    DATASET: cluener (JSON lines), resume (char BMES), peoples-daily or msra (char BIO), duie (relation
+    triples: 董事长, 创始人, 简称 …) or gold (a kgraph gold-graph JSON file or a folder of them).
+
+    \b
+    Example:
+      kgraph eval cluener ../shared/data/cluener/dev.json --json cluener.json
+    """
+    from tqdm import tqdm
+
+    from .evaluation import evaluate_dataset, format_report, write_report
+    from .model import LoadError
+
+    started = time.perf_counter()
+    bar = tqdm(desc="examples", unit="ex", disable=(not progress) if progress is not None else None,
+               file=sys.stderr, dynamic_ncols=True)
+    try:
+        report = evaluate_dataset(dataset, path, limit=limit, segmenter=segmenter, root=root,
+                                  progress=lambda: bar.update(1))
+    except (OSError, ValueError, LoadError) as exc:
+        _fail(str(exc), EXIT_PARTIAL)
+    finally:
+        bar.close()
+    if report.examples == 0:
+        _fail(f"{path}: no examples to score")
+    click.echo(format_report(report), nl=False)
+    if json_out:
+        write_report(report, json_out)
+    click.echo(f"{report.examples} examples scored in {time.perf_counter() - started:.1f} s", err=True)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

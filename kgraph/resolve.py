@@ -74,7 +74,7 @@ def organization_key(name: str) -> tuple[str, str]:
                 break
         else:
             # one reason per key, whatever form a document used, so that it does not depend on document order
-            return key, f"same name without legal form: {key}"
+            return key, f"same name once legal forms are removed: {key}"
 
 
 def organization_iri(name: str) -> str:

@@ -130,12 +130,16 @@ class EntityRecognizer:
         if self.set_ents:
             boundaries = {m.start for m in analysis.mentions} | {m.end for m in analysis.mentions}
             boundaries |= {m.start for m in analysis.roles} | {m.end for m in analysis.roles}
+            boundaries |= {d.start for d in analysis.dates} | {d.end for d in analysis.dates}
             doc = _align(doc, boundaries)
             spans = [doc.char_span(m.start, m.end, label=m.kind.upper(), kb_id=m.name) for m in analysis.mentions]
             roles = [doc.char_span(m.start, m.end, label="ROLE") for m in analysis.roles]
+            # dates are literals in the graph (an event's schema:startDate), spans here: kb_id is the ISO value
+            dates = [doc.char_span(d.start, d.end, label="DATE", kb_id=d.value or "") for d in analysis.dates]
             spans = [s for s in spans if s is not None]
-            doc.spans[self.spans_key] = spans + [r for r in roles if r is not None]
-            doc.ents = filter_spans(spans)
+            dates = [d for d in dates if d is not None]
+            doc.spans[self.spans_key] = spans + [r for r in roles if r is not None] + dates
+            doc.ents = filter_spans(spans + dates)
         doc._.kg_entities = [_entity_to_data(e) for e in rules.entities_for_output(analysis)]
         return doc
 
