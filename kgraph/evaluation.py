@@ -185,14 +185,25 @@ def _pct(x: float | None) -> str:
     return "-" if x is None else f"{100 * x:.1f}"
 
 
+def _width(text: str) -> int:
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _ljust(text: str, width: int) -> str:
+    """Pad to ``width`` terminal columns (a Chinese character takes two)."""
+    return text + " " * max(0, width - _width(text))
+
+
 def format_report(report: Report) -> str:
     """The report as plain-text tables (P, R, F1 in percent; - where undefined)."""
     lines = [f"{report.dataset}: {report.source} ({report.examples} examples, segmenter {report.segmenter})"]
     for name, rows in report.sections.items():
-        width = max([len(name)] + [len(r) for r in rows]) + 2
-        lines += ["", f"{name:<{width}}{'gold':>6}{'found':>7}{'pred':>7}{'correct':>8}{'P':>7}{'R':>7}{'F1':>7}"]
+        width = max([_width(name)] + [_width(r) for r in rows]) + 2
+        lines += ["", f"{_ljust(name, width)}{'gold':>6}{'found':>7}{'pred':>7}{'correct':>8}{'P':>7}{'R':>7}{'F1':>7}"]
         for row, s in rows.items():
-            lines.append(f"{row:<{width}}{s.gold:>6}{s.found:>7}{s.predicted:>7}{s.correct:>8}"
+            lines.append(f"{_ljust(row, width)}{s.gold:>6}{s.found:>7}{s.predicted:>7}{s.correct:>8}"
                          f"{_pct(s.precision):>7}{_pct(s.recall):>7}{_pct(s.f1):>7}" + (f"  {s.note}" if s.note else ""))
     for name, calibration in report.calibration.items():
         lines += ["", f"calibration: {name}", f"{'confidence':<12}{'pred':>7}{'correct':>8}{'P':>7}"]
@@ -534,10 +545,21 @@ def _match(gold: Sequence[Sequence[tuple]], preds: dict[tuple, float | None],
 def score_relations(examples: Sequence[RelationExample], predictions: Sequence[Sequence[PredictedTriple]], *,
                     predicates: Sequence[str] = DUIE_PREDICATES, extracted: Sequence[str] = DUIE_EXTRACTED,
                     combined: Sequence[str] = DUIE_COMBINED, dataset: str = "duie", source: str = "",
-                    segmenter: str = "jieba") -> Report:
-    """Per-predicate P/R/F1 of predicted triples (subject and object as sets of accepted names)."""
+                    segmenter: str = "jieba", max_error_examples: int | None = 5) -> Report:
+    """Per-predicate P/R/F1 of predicted triples (subject and object as sets of accepted names).
+
+    ``max_error_examples`` caps the false positives and misses kept per predicate; None keeps all.
+    """
     rows = {p: Score(note="" if p in extracted else "not extracted") for p in predicates}
     calibration = Calibration()
+    report = Report(dataset, source, len(examples), segmenter)
+    kept = Counter()
+
+    def keep(predicate: str, error: str, subject: Any, obj: Any, ex: RelationExample) -> None:
+        if max_error_examples is None or kept[(predicate, error)] < max_error_examples:
+            kept[(predicate, error)] += 1
+            report.error_examples.append({"id": ex.id, "type": predicate, "error": error, "subject": subject,
+                                          "object": obj, "sentence": ex.text})
     for ex, preds in zip(examples, predictions, strict=True):
         for predicate in predicates:
             gold = sorted({t for t in ex.triples if t[0] == predicate})
@@ -551,10 +573,15 @@ def score_relations(examples: Sequence[RelationExample], predictions: Sequence[S
             for key, ok in correct.items():
                 if mine[key] is not None:
                     calibration.add(mine[key], ok)
+            for key in sorted((k for k, ok in correct.items() if not ok), key=lambda k: (sorted(k[1]), sorted(k[2]))):
+                keep(predicate, "fp", sorted(key[1]), sorted(key[2]), ex)
+            for _, subject, obj in gold:
+                if not any(subject in k[1] and obj in k[2] for k in mine):
+                    keep(predicate, "fn", subject, obj, ex)
     if combined:
         rows["+".join(combined)] = _micro({p: rows[p] for p in combined})
-    report = Report(dataset, source, len(examples), segmenter, sections={"relations": rows},
-                    calibration={"relation facts": calibration})
+    report.sections = {"relations": rows}
+    report.calibration = {"relation facts": calibration}
     report.notes = [f"{p}: kgraph does not extract this relation (recall 0)" for p in predicates if p not in extracted]
     return report
 
@@ -634,10 +661,12 @@ def evaluate_ner(examples: Sequence[Example], label_map: dict[str, str], *, segm
 
 
 def evaluate_relations(examples: Sequence[RelationExample], *, segmenter: str = "jieba", source: str = "",
-                       batch_size: int = 64, progress: Callable[[], None] | None = None) -> Report:
+                       batch_size: int = 64, progress: Callable[[], None] | None = None,
+                       max_error_examples: int | None = 5) -> Report:
     docs = run_pipeline(((ex.id, ex.text) for ex in examples), segmenter, batch_size, progress)
     predictions = [kgraph_relations(doc) for doc in docs]
-    return score_relations(examples, predictions, source=source, segmenter=segmenter)
+    return score_relations(examples, predictions, source=source, segmenter=segmenter,
+                           max_error_examples=max_error_examples)
 
 
 def evaluate_gold_graph(graphs: Sequence[GoldGraph], *, segmenter: str = "jieba", source: str = "",
@@ -673,7 +702,7 @@ def evaluate_dataset(dataset: str, path: str | Path, *, limit: int | None = None
                                    progress=progress)
     if dataset == "duie":
         return evaluate_relations(read_duie(path)[:limit], segmenter=segmenter, source=source,
-                                  batch_size=batch_size, progress=progress)
+                                  batch_size=batch_size, progress=progress, max_error_examples=max_error_examples)
     if dataset == "cluener":
         examples = read_cluener(path)
     elif dataset == "resume":

@@ -177,30 +177,15 @@ class Analysis:
 
     def token_index_at(self, pos: int) -> int | None:
         """Index of the token that starts at ``pos``, if any."""
-        lo, hi = 0, len(self.tokens) - 1
-        while lo <= hi:
-            mid = (lo + hi) // 2
-            t = self.tokens[mid]
-            if t.start == pos:
-                return mid
-            if t.start < pos:
-                lo = mid + 1
-            else:
-                hi = mid - 1
-        return None
+        return self._token_starts.get(pos)
 
     def token_ending_at(self, pos: int) -> int | None:
-        lo, hi = 0, len(self.tokens) - 1
-        while lo <= hi:
-            mid = (lo + hi) // 2
-            t = self.tokens[mid]
-            if t.end == pos:
-                return mid
-            if t.end < pos:
-                lo = mid + 1
-            else:
-                hi = mid - 1
-        return None
+        """Index of the token that ends at ``pos``, if any."""
+        return self._token_ends.get(pos)
+
+    def __post_init__(self) -> None:
+        self._token_starts = {t.start: i for i, t in enumerate(self.tokens)}
+        self._token_ends = {t.end: i for i, t in enumerate(self.tokens)}
 
 
 # ---------------------------------------------------------------------------------------------
