@@ -45,32 +45,72 @@ def main(verbose: int) -> None:
 @click.option("--segmenter", type=click.Choice(["jieba", "char"]), default="jieba", show_default=True,
               help="Chinese word segmenter of the spaCy pipeline.")
 @click.option("--progress/--no-progress", default=None, help="Show a progress bar (default: when stderr is a terminal).")
+@click.option("--store/--no-store", "use_store", default=True, show_default=True,
+              help="Keep a persistent store in OUTPUT (store/, extractions/, manifest.json) and build incrementally; "
+                   "--no-store builds in memory and only writes the files.")
 def build(inputs: tuple[str, ...], output: str, formats: tuple[str, ...], jobs: int, segmenter: str,
-          progress: bool | None) -> None:
+          progress: bool | None, use_store: bool) -> None:
     """Extract a knowledge graph from INPUTS and write it to a directory.
 
     INPUTS are .txt, .html/.htm, .md/.markdown (YAML front matter), .jsonl corpora (one article per line),
     folders (read recursively) or - for standard input. A document that cannot be read is reported and
     skipped; the others are kept.
 
+    OUTPUT keeps an embedded SPARQL store (Oxigraph) with one named graph per document. Building into it
+    again adds new documents, replaces a document whose text changed (same id) and skips unchanged ones
+    without extracting them; the files (graph.ttl, graph.html ...) are rewritten after every change. Without
+    -f, a directory keeps the formats it was last written in.
+
     \b
     Example:
       kgraph build examples/articles/kuaishou-gravity-conference-2022.md -o out/
+      kgraph build corpus.jsonl more-articles/ -o out/ -j 2      # adds to out/
     """
     from tqdm import tqdm
 
-    from .exporters import get_exporter, save
-    from .pipeline import BuildReport, build as build_graph
+    from .exporters import get_exporter
 
     for name in formats:
         try:
             get_exporter(name)
         except ValueError as exc:
             _fail(str(exc))
-    report = BuildReport()
-    started = time.perf_counter()
     bar = tqdm(desc="documents", unit="doc", disable=(not progress) if progress is not None else None,
                file=sys.stderr, dynamic_ncols=True)
+    if not use_store:
+        _build_in_memory(inputs, output, formats, jobs, segmenter, bar)
+    from .corpus import Corpus, CorpusError
+    from .store import StoreError
+
+    try:
+        with Corpus(output) as corpus:
+            report = corpus.build(inputs, segmenter=segmenter, n_process=jobs, formats=list(formats) or None,
+                                  progress=lambda _item: bar.update(1))
+    except (CorpusError, StoreError) as exc:
+        _fail(str(exc), EXIT_PARTIAL)
+    finally:
+        bar.close()
+    for failure in report.failures:
+        click.echo(f"kgraph: skipped {failure}", err=True)
+    if report.documents == 0 and report.unchanged == 0:
+        _fail("no document could be read" + (f" ({len(report.failures)} failed)" if report.failures else ""))
+    click.echo(f"{report.documents} documents ({report.new} new, {report.changed} changed), {report.characters} "
+               f"characters, {report.unchanged} unchanged, {len(report.failures)} failed; {output} holds "
+               f"{report.total_documents} documents, {report.entities} entities, {report.facts} facts; "
+               f"{report.seconds:.1f} s", err=True)
+    for path in report.written:
+        click.echo(str(path))
+    sys.exit(EXIT_PARTIAL if report.failures else EXIT_OK)
+
+
+def _build_in_memory(inputs: tuple[str, ...], output: str, formats: tuple[str, ...], jobs: int, segmenter: str,
+                     bar) -> None:
+    """`kgraph build --no-store`: extract everything in memory, write the files, exit."""
+    from .exporters import save
+    from .pipeline import BuildReport, build as build_graph
+
+    report = BuildReport()
+    started = time.perf_counter()
     try:
         kg = build_graph(list(inputs), segmenter=segmenter, n_process=jobs, report=report,
                          progress=lambda _doc: bar.update(1))
@@ -89,6 +129,97 @@ def build(inputs: tuple[str, ...], output: str, formats: tuple[str, ...], jobs: 
     for path in written:
         click.echo(str(path))
     sys.exit(EXIT_PARTIAL if report.failures else EXIT_OK)
+
+
+def _open_corpus(directory: str):
+    """The Corpus of a directory `kgraph build` wrote, or exit 2 saying what the directory lacks."""
+    from .corpus import Corpus, is_corpus
+    from .store import has_store
+
+    if not (is_corpus(directory) and has_store(directory)):
+        _fail(f"{directory}: not a directory written by `kgraph build` (no manifest.json and store/)")
+    return Corpus(directory)
+
+
+@main.command(epilog=EPILOG)
+@click.argument("directory", type=click.Path(exists=True, file_okay=False))
+@click.argument("ids", nargs=-1, required=True)
+def remove(directory: str, ids: tuple[str, ...]) -> None:
+    """Take documents out of DIRECTORY (written by `kgraph build`) and rewrite its files.
+
+    IDS are document identifiers as `kgraph build` read them: the path as given on its command line (or
+    found in a folder), or a JSON Lines record's "id"; DIRECTORY/manifest.json lists them. A document's
+    named graph, cached extraction and manifest entry go; entities no remaining document mentions go too.
+
+    \b
+    Example:
+      kgraph remove out/ articles/old-news.md
+    """
+    from .corpus import CorpusError
+    from .store import StoreError
+
+    try:
+        with _open_corpus(directory) as corpus:
+            report = corpus.remove_and_export(ids)
+    except (CorpusError, StoreError) as exc:
+        _fail(str(exc), EXIT_PARTIAL)
+    for doc_id in report.unknown:
+        click.echo(f"kgraph: {directory} holds no document {doc_id!r}", err=True)
+    click.echo(f"{len(report.removed)} removed, {len(report.unknown)} not found; {directory} holds "
+               f"{report.total_documents} documents, {report.entities} entities, {report.facts} facts; "
+               f"{report.seconds:.1f} s", err=True)
+    for path in report.written:
+        click.echo(str(path))
+    sys.exit(EXIT_PARTIAL if report.unknown else EXIT_OK)
+
+
+@main.command(epilog=EPILOG)
+@click.argument("directory", type=click.Path(exists=True, file_okay=False))
+@click.option("--endpoint", required=True, metavar="URL",
+              help="The store's SPARQL query endpoint, used to check that every graph arrived "
+                   "(Oxigraph http://HOST:7878/query, Fuseki http://HOST:3030/DATASET/sparql, "
+                   "Virtuoso http://HOST:8890/sparql).")
+@click.option("--graph-store", metavar="URL",
+              help="The Graph Store HTTP Protocol endpoint the graphs are PUT to (Oxigraph http://HOST:7878/store, "
+                   "Fuseki http://HOST:3030/DATASET/data, Virtuoso http://HOST:8890/sparql-graph-crud-auth). "
+                   "Default: the --endpoint URL.")
+@click.option("--user", metavar="NAME", help="User name for HTTP Basic or Digest authentication.")
+@click.option("--password", metavar="SECRET", envvar="KGRAPH_PUSH_PASSWORD",
+              help="Password (or set KGRAPH_PUSH_PASSWORD).")
+@click.option("--verify/--no-verify", default=True, show_default=True,
+              help="Count each graph's triples on --endpoint after pushing.")
+@click.option("--timeout", type=click.FloatRange(min=1), default=60.0, show_default=True, help="Seconds per request.")
+def push(directory: str, endpoint: str, graph_store: str | None, user: str | None, password: str | None,
+         verify: bool, timeout: float) -> None:
+    """Load every named graph of DIRECTORY (written by `kgraph build`) into a SPARQL 1.1 store.
+
+    Each document's graph is sent with an HTTP PUT to GRAPH-STORE?graph=<graph IRI> (SPARQL 1.1 Graph Store
+    HTTP Protocol), replacing what that graph held there; pushing again is safe. Stops at the first failure.
+
+    \b
+    Example:
+      kgraph push out/ --endpoint http://localhost:7878/query --graph-store http://localhost:7878/store
+    """
+    from .corpus import CorpusError
+    from .store import PushError, StoreError, push as push_graphs
+
+    if password is not None and user is None:
+        _fail("--password needs --user")
+    corpus = _open_corpus(directory)
+    try:
+        with corpus:
+            report = push_graphs(corpus.store, graph_store or endpoint, endpoint=endpoint if verify else None,
+                                 user=user, password=password, timeout=timeout)
+    except (CorpusError, StoreError) as exc:
+        _fail(str(exc), EXIT_PARTIAL)
+    except PushError as exc:
+        _fail(f"push failed: {exc}", EXIT_PARTIAL)
+    for graph, (local, remote) in sorted(report.mismatches.items()):
+        click.echo(f"kgraph: <{graph}>: {local} triples pushed, {remote} found at {endpoint}", err=True)
+    checked = {None: "not checked", True: "checked", False: "MISMATCH"}[report.verified]
+    click.echo(f"{report.graphs} graphs, {report.triples} triples pushed to {graph_store or endpoint} ({checked})",
+               err=True)
+    sys.exit(EXIT_OK if report.verified is not False else EXIT_PARTIAL)
 
 
 @main.command(epilog=EPILOG)

