@@ -4,7 +4,7 @@
     nlp.add_pipe("kgraph_sentencizer")
     nlp.add_pipe("kgraph_entity_recognizer")
     nlp.add_pipe("kgraph_relation_extractor")
-    doc = nlp("快手高级副总裁笑古表示……")
+    doc = nlp("星河科技高级副总裁张明远表示……")
     doc.ents, doc.spans["kg_mentions"], doc._.kg_entities, doc._.kg_facts
 
 Results are stored as plain lists and dicts (``doc._.kg_entities``, ``doc._.kg_facts``) so that docs
@@ -96,7 +96,7 @@ def new_analysis(doc: Doc) -> rules.Analysis:
 
 
 def _align(doc: Doc, boundaries: set[int]) -> Doc:
-    """Split tokens so that every entity boundary falls between tokens (jieba may glue 笑古在 together)."""
+    """Split tokens so that every entity boundary falls between tokens (jieba may glue 明远在 together)."""
     cuts_at = sorted(boundaries)
     splits = []
     for token in doc:

@@ -920,7 +920,7 @@ def _proposals(a: Analysis) -> None:
         if m.kind != Kind.INITIATIVE or (m.name, a.sentence_of(m.start)) in seen:
             continue
         if a.text[m.end:m.end + 1] == "“":
-            continue  # 快品牌“YeXin”: here the term names the category of what follows
+            continue  # 品牌“某某”: here the term names the category of what follows
         s, _ = a.sentence_of(m.start)
         # the quote may open before the mention (items of a list inside one quote)
         qstart = next((qs for qs, qe in a.quotes if qs <= m.start < qe + 1), m.start)
