@@ -91,8 +91,11 @@ def new_analysis(doc: Doc) -> rules.Analysis:
     tokens = [rules.Token(t.idx, t.idx + len(t.text), t.text, tags.get(t.text), freq.get(t.text, 0))
               for t in doc if not t.is_space]
     sentences = sentence_spans(doc) if doc.has_annotation("SENT_START") else [(0, len(doc.text))]
+    # the statistical tagger's spans, when kgraph_statistical_ner ran before this component
+    ner = doc._.kg_ner if Doc.has_extension("kg_ner") else None
     return rules.Analysis(text=doc.text, doc_id=doc._.kg_doc_id or "doc", doc_date=doc._.kg_doc_date,
-                          tokens=tokens, sentences=sentences, lex=load_lexicons(), freq=freq)
+                          tokens=tokens, sentences=sentences, lex=load_lexicons(), freq=freq,
+                          ner_spans=[tuple(span) for span in ner or ()])
 
 
 def _align(doc: Doc, boundaries: set[int]) -> Doc:

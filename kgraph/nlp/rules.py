@@ -94,6 +94,7 @@ class Analysis:
     dates: list[DateMention] = field(default_factory=list)
     facts: list[Fact] = field(default_factory=list)
     parents: dict[str, str] = field(default_factory=dict)   # unit org name -> parent org name
+    ner_spans: list = field(default_factory=list)  # (start, end, label) from the statistical tagger, if any
     _candidates: list[Mention] = field(default_factory=list)
     _in_quote: list[bool] = field(default_factory=list)
 
@@ -201,6 +202,7 @@ def analyse_entities(a: Analysis) -> None:
     _unquoted_events_and_initiatives(a)
     _persons(a)
     _places(a)
+    _statistical(a)
     _resolve(a)
     _roles(a)
 
@@ -608,6 +610,53 @@ def _places(a: Analysis) -> None:
 
 
 PLACE_SUFFIXES = set("省市县区镇乡村州盟旗岛湾港")
+STATISTICAL_KINDS = {"PERSON": Kind.PERSON, "ORGANIZATION": Kind.ORGANIZATION, "PLACE": Kind.PLACE}
+STATISTICAL_CONFIDENCE = {Kind.PERSON: 0.75, Kind.ORGANIZATION: 0.7, Kind.PLACE: 0.7}
+AGREEMENT_BONUS = 0.07  # a rule and the tagger finding the same span and kind
+
+
+def _statistical(a: Analysis) -> None:
+    """The tagger's entities as candidates: recall for names no pattern frames, checked against the lexicons.
+
+    Where a rule found the same span with the same kind, the two pieces of evidence raise its confidence.
+    """
+    if not a.ner_spans:
+        return
+    by_span = {(c.start, c.end, c.kind): c for c in a._candidates}
+    for start, end, label in a.ner_spans:
+        kind = STATISTICAL_KINDS.get(label)
+        surface = a.text[start:end]
+        if kind is None or len(surface) < 2 or not re.search(rf"[{CJK}A-Za-z]", surface):
+            continue
+        if re.search(r"[，。；：！？、“”《》（）()\n]", surface):
+            continue
+        same = by_span.get((start, end, kind))
+        if same is not None:
+            same.confidence = min(0.97, same.confidence + AGREEMENT_BONUS)
+            a.entities[same.ref].confidence = max(a.entities[same.ref].confidence, same.confidence)
+            continue
+        if kind == Kind.PERSON:
+            if surface in a.lex.titles or surface in a.lex.organizations or surface in a.lex.places:
+                continue
+            if surface[0] in NAME_STOP_FIRST or surface[-1] in NAME_STOP_LAST:
+                continue
+            _cand(a, start, end, kind, surface, STATISTICAL_CONFIDENCE[kind], source="tagger")
+        elif kind == Kind.ORGANIZATION:
+            if surface in a.lex.titles or surface in a.lex.places:
+                continue
+            canonical, subtype = a.lex.organizations.get(surface, (surface, _suffix_subtype(a, surface)))
+            _cand(a, start, end, kind, canonical, STATISTICAL_CONFIDENCE[kind], subtype, source="tagger")
+        else:
+            _cand(a, start, end, kind, surface, STATISTICAL_CONFIDENCE[kind], source="tagger")
+
+
+def _suffix_subtype(a: Analysis, name: str) -> str | None:
+    for k in range(min(len(name), 6), 0, -1):
+        if name[-k:] in a.lex.org_suffixes:
+            return a.lex.org_suffixes[name[-k:]][0]
+    return None
+
+
 KIND_PRIORITY = {Kind.WORK: 7, Kind.EVENT: 6, Kind.INITIATIVE: 5, Kind.BRAND: 5, Kind.PERSON: 4,
                  Kind.ORGANIZATION: 3, Kind.PLACE: 2}
 
@@ -689,6 +738,21 @@ def _roles(a: Analysis) -> None:
     for m in rx.finditer(a.text):
         if _title_on_token_boundary(a, m.start(), m.end()):
             a.roles.append(Mention(m.start(), m.end(), Kind.ROLE, m.group(), 0.8, source="lexicon"))
+    # the tagger knows where a title begins (设计总监, not 总监); it also finds titles the lexicon lacks
+    for start, end, label in a.ner_spans:
+        if label != "ROLE" or end - start < 2 or any(m.start < end and start < m.end for m in a.mentions):
+            continue
+        inside = [r for r in a.roles if start <= r.start and r.end <= end]
+        overlapping = [r for r in a.roles if r.start < end and start < r.end and r not in inside]
+        if overlapping:
+            continue
+        title = a.text[start:end]
+        if re.search(r"[，。；：！？、“”\n\s]", title):
+            continue
+        for r in inside:
+            a.roles.remove(r)
+        a.roles.append(Mention(start, end, Kind.ROLE, title, 0.85 if inside else 0.7, source="tagger"))
+    a.roles.sort(key=lambda m: m.start)
 
 
 # ---------------------------------------------------------------------------------------------
