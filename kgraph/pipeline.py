@@ -7,6 +7,7 @@ from __future__ import annotations
 import functools
 import logging
 import os
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
@@ -18,19 +19,28 @@ log = logging.getLogger(__name__)
 
 PIPES = ("kgraph_sentencizer", "kgraph_entity_recognizer", "kgraph_relation_extractor")
 SEGMENTERS = ("jieba", "char")
+EXECUTORS = ("local", "dask")
+DASK_EXTRA_HINT = "the dask executor needs dask.distributed: pip install 'kgraph[dask]'"
 
 
 @functools.lru_cache(maxsize=4)
-def make_nlp(segmenter: str = "jieba"):
-    """A blank Chinese spaCy pipeline with kgraph's tokenizer and components."""
+def make_nlp(segmenter: str = "jieba", statistical: bool | None = None):
+    """A blank Chinese spaCy pipeline with kgraph's tokenizer and components.
+
+    ``statistical``: run the bundled statistical tagger before the rules (None: when the model is installed).
+    """
     import spacy
 
-    from .nlp import components, segmenter as _segmenter  # noqa: F401  (registers factories)
+    from .nlp import components, segmenter as _segmenter, statistical as _statistical  # noqa: F401  (factories)
 
     if segmenter not in SEGMENTERS:
         raise ValueError(f"unknown segmenter {segmenter!r}; choose one of {', '.join(SEGMENTERS)}")
     nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"@tokenizers": "kgraph.ChineseTokenizer.v1",
                                                           "segmenter": segmenter}}})
+    if statistical is None:
+        statistical = (_statistical.bundled_model_path() / "config.cfg").is_file()
+    if statistical:
+        nlp.add_pipe("kgraph_statistical_ner")
     for pipe in PIPES:
         nlp.add_pipe(pipe)
     return nlp
@@ -60,12 +70,21 @@ def _extract_batch(batch: list[Document], segmenter: str) -> list[Extraction]:
 
 
 def extract(documents: Iterable[Document], *, segmenter: str = "jieba", n_process: int = 1,
-            batch_size: int = 16) -> Iterator[Extraction]:
+            batch_size: int = 16, executor: str = "local", scheduler=None) -> Iterator[Extraction]:
     """Extractions for a stream of documents, in input order.
 
     With ``n_process > 1`` batches go to a pool of worker processes; at most ``2 * n_process`` batches are
     in flight, so memory stays bounded however long the stream is.
+
+    With ``executor="dask"`` batches go to the workers of an existing Dask cluster instead (``n_process`` is
+    then ignored): ``scheduler`` is its address (``"tcp://HOST:PORT"``) or a ``distributed.Client``. Each
+    worker process builds kgraph's pipeline once; kgraph must be installed on the workers.
     """
+    if executor not in EXECUTORS:
+        raise ValueError(f"unknown executor {executor!r}; choose one of {', '.join(EXECUTORS)}")
+    if executor == "dask":
+        yield from _extract_dask(documents, segmenter=segmenter, batch_size=batch_size, scheduler=scheduler)
+        return
     if n_process <= 1:
         nlp = make_nlp(segmenter)
         docs = ((_make_doc(nlp, d), d) for d in documents)
@@ -90,6 +109,64 @@ def extract(documents: Iterable[Document], *, segmenter: str = "jieba", n_proces
             pending.append(pool.submit(_extract_batch, batch, segmenter))
         for fut in pending:
             yield from fut.result()
+
+
+_WORKER_LOCK = threading.Lock()  # one batch at a time per Dask worker process: its threads share one pipeline
+
+
+def _extract_batch_on_worker(batch: list[Document], segmenter: str) -> list[Extraction]:
+    """What a Dask worker runs: a batch through the process's one pipeline (``make_nlp`` is cached)."""
+    with _WORKER_LOCK:
+        return _extract_batch(batch, segmenter)
+
+
+def dask_client(scheduler):
+    """A ``distributed.Client`` for ``scheduler`` (an address such as ``"tcp://HOST:PORT"``).
+
+    Raises ImportError naming the ``[dask]`` extra when distributed is not installed, ValueError when no
+    scheduler is given (kgraph sends work to an existing cluster; it does not start one).
+    """
+    if not scheduler:
+        raise ValueError("executor='dask' needs the address of a Dask scheduler, e.g. scheduler='tcp://HOST:8786'")
+    try:
+        from distributed import Client
+    except ImportError as exc:
+        raise ImportError(DASK_EXTRA_HINT) from exc
+    return Client(scheduler, set_as_default=False)
+
+
+def _extract_dask(documents: Iterable[Document], *, segmenter: str, batch_size: int,
+                  scheduler) -> Iterator[Extraction]:
+    """Batches of documents to the workers of a Dask cluster; results in input order.
+
+    At most two batches per worker thread are in flight (submitted and not yet yielded), so neither this
+    process nor the cluster holds more than that however long the stream is.
+    """
+    if segmenter not in SEGMENTERS:  # fail here, not in every worker
+        raise ValueError(f"unknown segmenter {segmenter!r}; choose one of {', '.join(SEGMENTERS)}")
+    own_client = not hasattr(scheduler, "submit")
+    client = dask_client(scheduler) if own_client else scheduler
+    pending: list = []
+    try:
+        threads = sum(client.nthreads().values()) or 1
+        in_flight = max(2, 2 * threads)
+        batch: list[Document] = []
+        for document in documents:
+            batch.append(document)
+            if len(batch) >= batch_size:
+                pending.append(client.submit(_extract_batch_on_worker, batch, segmenter, pure=False))
+                batch = []
+                while len(pending) >= in_flight:
+                    yield from pending.pop(0).result()
+        if batch:
+            pending.append(client.submit(_extract_batch_on_worker, batch, segmenter, pure=False))
+        while pending:
+            yield from pending.pop(0).result()
+    finally:
+        if pending:  # the caller stopped early or a batch failed: drop the work still queued
+            client.cancel(pending)
+        if own_client:
+            client.close()
 
 
 def _as_documents(inputs: Iterable) -> Iterator[Document | LoadError]:
@@ -128,11 +205,12 @@ class BuildReport:
 
 
 def build(inputs: Iterable | str, *, segmenter: str = "jieba", n_process: int = 1,
-          progress: Callable[[Document], None] | None = None, report: BuildReport | None = None) -> KnowledgeGraph:
+          progress: Callable[[Document], None] | None = None, report: BuildReport | None = None,
+          executor: str = "local", scheduler=None) -> KnowledgeGraph:
     """Build a knowledge graph from paths (files, folders, .jsonl corpora, "-"), texts or Documents.
 
     A document that cannot be read is logged, recorded in ``report.failures`` and skipped; the others'
-    results are kept.
+    results are kept. ``executor`` and ``scheduler`` choose where extraction runs (see :func:`extract`).
     """
     if isinstance(inputs, (str, os.PathLike, Document)):
         inputs = [inputs]
@@ -147,7 +225,8 @@ def build(inputs: Iterable | str, *, segmenter: str = "jieba", n_process: int = 
                 continue
             yield item
 
-    for extraction in extract(readable(), segmenter=segmenter, n_process=n_process):
+    for extraction in extract(readable(), segmenter=segmenter, n_process=n_process, executor=executor,
+                              scheduler=scheduler):
         kg.add(extraction)
         report.documents += 1
         report.characters += len(extraction.document.text)

@@ -1,0 +1,275 @@
+"""The statistical NER model: the bundled model, the spaCy component, data conversion and training."""
+from __future__ import annotations
+
+import json
+import pickle
+from pathlib import Path
+
+import numpy
+import pytest
+import spacy
+
+from kgraph import training
+from kgraph.nlp import statistical
+from kgraph.nlp.statistical import (
+    TagDecoder,
+    bundled_model_path,
+    predict_spans,
+    text_pieces,
+)
+
+# Invented: no such company or person.
+SENTENCE = "星河云图科技有限公司董事长王立新昨天在杭州宣布，公司将在明年推出新的智能物流平台。"
+PERSON = "王立新"
+ORGANIZATION = "星河云图科技有限公司"
+
+
+def jieba_pipeline():
+    from kgraph.nlp import segmenter  # noqa: F401  (registers kgraph.ChineseTokenizer.v1)
+
+    nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"@tokenizers": "kgraph.ChineseTokenizer.v1",
+                                                          "segmenter": "jieba"}}})
+    nlp.add_pipe("kgraph_statistical_ner")
+    return nlp
+
+
+# ------------------------------------------------------------------------------------------ bundled model
+
+def test_bundled_model_is_inside_the_installed_package():
+    import kgraph.models
+
+    path = bundled_model_path()
+    assert path.parent == Path(kgraph.models.__file__).parent
+    assert (path / "config.cfg").is_file() and (path / "tagger" / "model").is_file()
+    assert (path / "MODEL_CARD.md").is_file()
+    assert training.directory_size(path) < 15_000_000
+    nlp = statistical.load_model()
+    assert nlp.pipe_names == ["tagger"]
+    assert set(nlp.get_pipe("tagger").labels) == set(training.tag_names())
+
+
+def test_predict_spans_finds_person_and_organization_with_exact_offsets():
+    [spans] = predict_spans([SENTENCE])
+    found = {(SENTENCE[s:e], label) for s, e, label in spans}
+    assert (PERSON, "PERSON") in found
+    assert (ORGANIZATION, "ORGANIZATION") in found
+    assert all(0 <= s < e <= len(SENTENCE) for s, e, _ in spans)
+
+
+def test_offsets_are_exact_in_long_text_with_whitespace():
+    text = "  今天天气不错。\n\n" + SENTENCE * 8 + "\n" + "　" + SENTENCE
+    [spans] = predict_spans([text])
+    people = [(s, e) for s, e, label in spans if label == "PERSON"]
+    assert len(people) == 9
+    assert all(text[s:e] == PERSON for s, e in people)
+    assert spans == sorted(spans)
+
+
+def test_predict_spans_keeps_text_order_and_handles_empty_texts():
+    result = predict_spans(["", SENTENCE, "   ", SENTENCE[:12]])
+    assert len(result) == 4
+    assert result[0] == [] and result[2] == []
+    assert any(label == "PERSON" for _, _, label in result[1])
+
+
+# ------------------------------------------------------------------------------------------ component
+
+def test_component_in_a_jieba_pipeline_writes_exact_offsets_and_aligned_spans():
+    nlp = jieba_pipeline()
+    doc = nlp(SENTENCE)
+    assert [SENTENCE[s:e] for s, e, label in doc._.kg_ner if label == "PERSON"] == [PERSON]
+    assert [SENTENCE[s:e] for s, e, label in doc._.kg_ner if label == "ORGANIZATION"] == [ORGANIZATION]
+    spans = doc.spans["kg_ner"]
+    assert len(spans) == len(doc._.kg_ner)
+    for span, (start, end, label) in zip(spans, doc._.kg_ner):
+        assert span.label_ == label
+        assert span.start_char <= start and span.end_char >= end  # widened to jieba's tokens
+    # nlp.pipe goes through the component's batched pipe() and gives the same result
+    piped = list(nlp.pipe([SENTENCE, "没有实体"]))
+    assert piped[0]._.kg_ner == doc._.kg_ner
+    assert isinstance(piped[1]._.kg_ner, list)
+
+
+def test_component_is_picklable_and_loads_no_model_until_used():
+    component = statistical.StatisticalEntityRecognizer()
+    clone = pickle.loads(pickle.dumps(component))
+    assert (clone.model, clone.spans_key) == ("bundled", "kg_ner")
+    assert not hasattr(clone, "nlp")
+
+
+def test_results_survive_doc_serialisation():
+    nlp = jieba_pipeline()
+    doc = nlp(SENTENCE)
+    again = spacy.tokens.Doc(nlp.vocab).from_bytes(doc.to_bytes())
+    assert again._.kg_ner == doc._.kg_ner
+    assert [s.text for s in again.spans["kg_ner"]] == [s.text for s in doc.spans["kg_ner"]]
+
+
+# ------------------------------------------------------------------------------------------ decoding
+
+def test_decoder_repairs_invalid_tag_sequences():
+    tags = training.tag_names(["PERSON"])  # O B I E S
+    decoder = TagDecoder(tags)
+    one_hot = numpy.eye(len(tags), dtype="float32")
+    valid = one_hot[[tags.index(t) for t in ["O", "B-PERSON", "I-PERSON", "E-PERSON", "S-PERSON"]]]
+    assert decoder.decode([valid]) == [[(1, 4, "PERSON"), (4, 5, "PERSON")]]
+    # "I-PERSON" cannot start an entity, "B-PERSON" cannot end the text: the best valid path differs.
+    scores = numpy.full((3, len(tags)), 0.05, dtype="float32")
+    scores[0, tags.index("I-PERSON")], scores[0, tags.index("B-PERSON")] = 0.6, 0.3
+    scores[1, tags.index("E-PERSON")] = 0.8
+    scores[2, tags.index("B-PERSON")], scores[2, tags.index("O")] = 0.5, 0.4
+    assert decoder.decode([scores]) == [[(0, 2, "PERSON")]]
+
+
+def test_fast_features_equal_the_tokenizer_docs():
+    from spacy.attrs import NORM, ORTH
+
+    nlp = statistical.load_model()
+    text = "星河 科技\n2023年Q3营收增长35%，🚀！"
+    doc = nlp.make_doc(text)
+    assert doc.text == text and len(doc) == len(text)
+    features = statistical.CharacterFeatures(text, nlp.tokenizer)
+    assert (features.to_array([ORTH, NORM]) == doc.to_array([ORTH, NORM])).all()
+    assert (features.to_array("SHAPE") == doc.to_array("SHAPE")).all()  # other columns: from a real Doc
+
+
+def test_text_pieces_cover_the_text_within_the_limit():
+    text = ("第一句话。" * 30) + "没有标点" * 80 + "，然后结束\n"
+    pieces = text_pieces(text, max_chars=50)
+    assert "".join(text[s:e] for s, e in pieces) == text
+    assert all(0 < e - s <= 50 for s, e in pieces)
+    assert text_pieces("") == []
+
+
+# ------------------------------------------------------------------------------------------ conversion
+
+BMES = """高 B-NAME
+勇 E-NAME
+任 O
+公 B-ORG
+司 E-ORG
+总 B-TITLE
+经 M-TITLE
+理 E-TITLE
+， O
+汉 B-RACE
+族 E-RACE
+京 S-LOC
+
+张 B-PER
+三 I-PER
+去 O
+北 B-LOC
+京 I-LOC
+"""
+
+
+def test_character_tag_conversion_maps_labels_and_drops_others():
+    first, second = training.read_char_tags(BMES.splitlines(), {**training.RESUME_LABELS, **training.NEWS_LABELS})
+    assert first.text == "高勇任公司总经理，汉族京"
+    assert first.spans == [(0, 2, "PERSON"), (3, 5, "ORGANIZATION"), (5, 8, "ROLE"), (11, 12, "PLACE")]
+    assert second.text == "张三去北京"  # BIO tags
+    assert second.spans == [(0, 2, "PERSON"), (3, 5, "PLACE")]
+
+
+def test_cluener_conversion(tmp_path):
+    record = {"text": "浙商银行行长叶老桂在杭州说，叶老桂喜欢《三体》",
+              "label": {"company": {"浙商银行": [[0, 3]]}, "position": {"行长": [[4, 5]]},
+                        "name": {"叶老桂": [[6, 8], [14, 16]]}, "address": {"杭州": [[10, 11]]},
+                        "book": {"《三体》": [[19, 22]]}}}
+    path = tmp_path / "train.json"
+    path.write_text(json.dumps(record, ensure_ascii=False) + "\n", encoding="utf-8")
+    [sentence] = training.read_cluener(path)
+    assert sentence.spans == [(0, 4, "ORGANIZATION"), (4, 6, "ROLE"), (6, 9, "PERSON"), (10, 12, "PLACE"),
+                              (14, 17, "PERSON")]
+    docbin = training.to_docbin([sentence])
+    vocab = spacy.vocab.Vocab()
+    [doc] = docbin.get_docs(vocab)
+    assert len(doc) == len(sentence.text)  # one token per character
+    assert [(e.start, e.end, e.label_) for e in doc.ents] == sentence.spans
+    assert [t.tag_ for t in doc[:7]] == ["B-ORGANIZATION", "I-ORGANIZATION", "I-ORGANIZATION", "E-ORGANIZATION",
+                                         "B-ROLE", "E-ROLE", "B-PERSON"]
+
+
+def test_cluener_conversion_rejects_wrong_offsets(tmp_path):
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps({"text": "张三", "label": {"name": {"张三": [[1, 2]]}}}) + "\n", encoding="utf-8")
+    with pytest.raises(ValueError):
+        list(training.read_cluener(path))
+
+
+def test_missing_stretches_are_neither_entity_nor_outside():
+    [sentence] = training.mark_missing([training.Sentence("国务院总理李鹏说", [(5, 7, "PERSON")])], ["总理", "李鹏"])
+    assert sentence.missing == [(3, 5)]  # 李鹏 is an entity already
+    assert training.sentence_tags(sentence) == ["O", "O", "O", "", "", "B-PERSON", "E-PERSON", "O"]
+
+
+def test_decontamination_drops_sentences_sharing_a_stretch_with_held_out_text():
+    held_out = [training.Sentence("新华社北京一月一日电国家主席发表新年贺词", [])]
+    kept, dropped = training.decontaminate(
+        [training.Sentence("据新华社北京一月一日电国家主席发表讲话", []), training.Sentence("完全无关的句子", [])],
+        held_out, n=12)
+    assert [s.text for s in kept] == ["完全无关的句子"] and dropped == 1
+
+
+def test_scores_are_exact_span_scores():
+    gold = [[(0, 2, "PERSON"), (3, 5, "PLACE")]]
+    predicted = [[(0, 2, "PERSON"), (3, 6, "PLACE")]]
+    scores = training.score_spans(gold, predicted, ["PERSON", "PLACE"])
+    assert scores["PERSON"].f1 == 1.0 and scores["PLACE"].f1 == 0.0
+    assert scores["ALL"].tp == 1 and scores["ALL"].fp == 1 and scores["ALL"].fn == 1
+
+
+# ------------------------------------------------------------------------------------------ training
+
+def test_training_a_few_steps_writes_a_loadable_model(tmp_path):
+    sentences = [training.Sentence("张三在北京工作", [(0, 2, "PERSON"), (3, 5, "PLACE")]),
+                 training.Sentence("李四是星河公司经理", [(0, 2, "PERSON"), (3, 7, "ORGANIZATION"), (7, 9, "ROLE")])]
+    size = training.ModelSize(width=16, depth=1, char_rows=500, bigram_rows=500)
+    report = training.train(tmp_path / "model", max_steps=40, sentences=sentences * 10, dev=sentences,
+                            eval_every=20, size=size, seed=1)
+    assert report["steps"] == 40 and report["best_step"] in (20, 40)
+    assert (tmp_path / "model" / "config.cfg").is_file()
+    spans = predict_spans(["张三在北京工作"], model=tmp_path / "model")
+    assert len(spans) == 1 and all(label in training.ENTITY_LABELS for _, _, label in spans[0])
+    # same seed and steps, same model
+    again = training.train(tmp_path / "again", max_steps=40, sentences=sentences * 10, dev=sentences,
+                           eval_every=20, size=size, seed=1)
+    assert again["best_dev_f1"] == report["best_dev_f1"]
+    assert ((tmp_path / "model" / "tagger" / "model").read_bytes()
+            == (tmp_path / "again" / "tagger" / "model").read_bytes())
+
+
+def test_forked_worker_loads_its_own_model_and_agrees():
+    import multiprocessing
+
+    if "fork" not in multiprocessing.get_all_start_methods():
+        pytest.skip("this platform cannot fork")
+    expected = predict_spans([SENTENCE])  # loaded in this process first
+    with multiprocessing.get_context("fork").Pool(1) as pool:
+        assert pool.apply(predict_spans, ([SENTENCE],)) == expected
+
+
+def test_train_command_on_tiny_data(tmp_path):
+    from click.testing import CliRunner
+
+    from kgraph.cli import main
+
+    data = tmp_path / "data"
+    record = {"text": "星河公司经理张三在杭州", "label": {"company": {"星河公司": [[0, 3]]}, "position": {"经理": [[4, 5]]},
+                                                "name": {"张三": [[6, 7]]}, "address": {"杭州": [[9, 10]]}}}
+    for name in ("train.json", "dev.json"):
+        (data / "cluener").mkdir(parents=True, exist_ok=True)
+        (data / "cluener" / name).write_text(json.dumps(record, ensure_ascii=False) + "\n", encoding="utf-8")
+    bmes = "李 B-NAME\n四 E-NAME\n任 O\n经 B-TITLE\n理 E-TITLE\n"
+    (data / "resume").mkdir()
+    for name in ("train.char.bmes", "dev.char.bmes"):
+        (data / "resume" / name).write_text(bmes, encoding="utf-8")
+    (data / "peoples_daily").mkdir()
+    (data / "peoples_daily" / "example.dev").write_text("王 B-PER\n五 I-PER\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["train", "--data", str(data), "--output", str(tmp_path / "model"),
+                                       "--max-steps", "5", "--no-evaluate"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert report["steps"] == 5 and report["train_sentences"] == 2
+    assert (tmp_path / "model" / "tagger" / "model").is_file()
