@@ -24,8 +24,9 @@ CLAUSE_PUNCT = set("，。；：！？,;:!?\n")
 SENTENCE_END = set("。！？!?；\n")
 CLOSERS = set("”’」』）)\"'")
 QUOTE_PAIRS = {"“": "”", "「": "」", "『": "』"}
-NAME_STOP_FIRST = set("的了在是和与也还就都又把被将从对向为等及其该此这那各每某本全其据由以因但而且或兼之却")
-NAME_STOP_LAST = set("的了在是也将向称说到时等们被却")
+NAME_STOP_FIRST = set("的了在是和与也还就都又把被将从对向为等及其该此这那各每某本全其据由以因但而且或兼之却要想我你他她们"
+                      "一二三四五六七八九十两几")
+NAME_STOP_LAST = set("的了在是也将向称说到时等们被却我你他她")
 NAME_BOUNDARY_PUNCT = set("，。、；：！？,.;:!?“”\"'（）()《》〈〉【】[]·—-… \n\t")
 ADVERBS_BEFORE_VERB = re.compile(
     r"(?:也|还|则|就|更|又|却|均|都|进一步|特别|再次|同时|随后|此前|曾|曾经|对此|现场|当天|当日|日前|近日|"
@@ -38,6 +39,7 @@ NAME_LIKE_TAGS = {"n", "nz", "ns", "nt", "nr", "nrt", "nrfg", "j", "eng", "vn", 
 RARE_WORD_FREQ = 300  # a dictionary noun rarer than this can be the proper part of a name (星河科技)
 COMMON_WORD_FREQ = 50
 FORMER_MARKERS = ("前", "原", "曾任", "时任", "曾担任", "此前担任")
+ORG_LEADING_VERBS = ("先后任职", "先后任", "历任", "现任", "时任", "曾任", "起任", "出任", "担任", "任职", "原", "任")
 ORG_LEFT_STOPS = {"前", "原", "现任", "曾任", "时任", "担任", "出任", "原任", "新任", "该", "这家", "那家", "其"}
 ALIAS_RE = re.compile(r"[（(](?:以下)?(?:简称|下称|又称|英文简称)[“\"「]?([^”\"」）)]{1,20})[”\"」]?[）)]")
 FOUND_VERBS = ("创立", "创办", "创建", "成立", "一手创办", "联合创办", "联合创立")
@@ -248,6 +250,8 @@ def _lexicon_organizations(a: Analysis) -> None:
                 continue
         canonical, subtype = lex.organizations[surface]
         end = m.end()
+        if len(surface) <= 2 and a.token_index_at(m.start()) is None:
+            continue  # 南大 inside 云南大为
         _cand(a, m.start(), end, Kind.ORGANIZATION, canonical, 0.9, subtype, "lexicon")
         _unit_after(a, m.start(), end, canonical, subtype)
 
@@ -360,7 +364,7 @@ def _suffix_organizations(a: Analysis) -> None:
         if form == "unit":
             continue  # units attach to a known organisation (_unit_after), not to any noun before them
         name_start = _name_part_before(a, s)
-        for marker in ("现任", "时任", "曾任", "原"):  # jieba may glue 原 to the name (原云|启)
+        for marker in ORG_LEADING_VERBS:  # jieba may glue 原 or 任 to the name (原云|启, 历任|…)
             if a.text.startswith(marker, name_start) and s - name_start - len(marker) >= 2:
                 name_start += len(marker)
         if s - name_start < 2 or _is_generic(a, name_start, s, sub, suffix):
@@ -603,6 +607,8 @@ def _places(a: Analysis) -> None:
         if a.token_index_at(s) is None:
             continue
         _cand(a, s, e, Kind.PLACE, m.group(), 0.85, source="lexicon")
+    if a.ner_spans:
+        return  # the tagger knows places far better than jieba's dictionary tags
     for t in a.tokens:
         # jieba's ns tag is noisy (满意度 is ns): only trust it for names with a place suffix
         if t.tag == "ns" and len(t.text) >= 2 and t.text[-1] in PLACE_SUFFIXES and t.text not in a.lex.organizations:
@@ -612,7 +618,8 @@ def _places(a: Analysis) -> None:
 PLACE_SUFFIXES = set("省市县区镇乡村州盟旗岛湾港")
 STATISTICAL_KINDS = {"PERSON": Kind.PERSON, "ORGANIZATION": Kind.ORGANIZATION, "PLACE": Kind.PLACE}
 STATISTICAL_CONFIDENCE = {Kind.PERSON: 0.75, Kind.ORGANIZATION: 0.7, Kind.PLACE: 0.7}
-AGREEMENT_BONUS = 0.07  # a rule and the tagger finding the same span and kind
+AGREEMENT_BONUS = 0.07
+WEAK_PERSON_RULES = ("name+speech", "name+appositive")  # a rule and the tagger finding the same span and kind
 
 
 def _statistical(a: Analysis) -> None:
@@ -622,11 +629,17 @@ def _statistical(a: Analysis) -> None:
     """
     if not a.ner_spans:
         return
+    tagged_people = [(s, e) for s, e, label in a.ner_spans if label == "PERSON"]
+    for c in [c for c in a._candidates if c.source in WEAK_PERSON_RULES]:
+        if not any(s < c.end and c.start < e for s, e in tagged_people):
+            a._candidates.remove(c)  # a name before a speech verb that the tagger does not see as a name
     by_span = {(c.start, c.end, c.kind): c for c in a._candidates}
     for start, end, label in a.ner_spans:
         kind = STATISTICAL_KINDS.get(label)
         surface = a.text[start:end]
-        if kind is None or len(surface) < 2 or not re.search(rf"[{CJK}A-Za-z]", surface):
+        if kind is None or not re.search(rf"[{CJK}A-Za-z]", surface):
+            continue
+        if len(surface) < 2 and kind != Kind.PLACE:  # 中美, 访华: one-character places are common abbreviations
             continue
         if re.search(r"[，。；：！？、“”《》（）()\n]", surface):
             continue
@@ -640,10 +653,18 @@ def _statistical(a: Analysis) -> None:
                 continue
             if surface[0] in NAME_STOP_FIRST or surface[-1] in NAME_STOP_LAST:
                 continue
-            _cand(a, start, end, kind, surface, STATISTICAL_CONFIDENCE[kind], source="tagger")
+            # a title marks where a name starts, the tagger where it ends (科菲·安南|希望这次)
+            starts_here = [c for c in a._candidates if c.kind == Kind.PERSON and c.start == start]
+            for c in starts_here:
+                a._candidates.remove(c)
+            confidence = 0.9 if starts_here else STATISTICAL_CONFIDENCE[kind]
+            _cand(a, start, end, kind, surface, confidence, source="tagger")
         elif kind == Kind.ORGANIZATION:
             if surface in a.lex.titles or surface in a.lex.places:
                 continue
+            # the suffix marks where a name ends, the tagger where it starts (历任|西钢集团公司)
+            for c in [c for c in a._candidates if c.kind == Kind.ORGANIZATION and c.end == end and c.source == "suffix"]:
+                a._candidates.remove(c)
             canonical, subtype = a.lex.organizations.get(surface, (surface, _suffix_subtype(a, surface)))
             _cand(a, start, end, kind, canonical, STATISTICAL_CONFIDENCE[kind], subtype, source="tagger")
         else:
@@ -671,20 +692,27 @@ def _resolve(a: Analysis) -> None:
             best[surface] = c
     # propagate: every occurrence of a surface form found anywhere in the document
     spans: list[Mention] = []
-    if best:
-        rx = re.compile("|".join(re.escape(s) for s in sorted(best, key=len, reverse=True)))
-        for m in _overlapping_finditer(rx, a.text):
-            c = best[m.group()]
-            conf = c.confidence
-            spans.append(Mention(m.start(), m.end(), c.kind, c.name, conf, c.subtype, c.source))
+    for surface, c in best.items():
+        pos = a.text.find(surface)
+        while pos >= 0:
+            spans.append(Mention(pos, pos + len(surface), c.kind, c.name, c.confidence, c.subtype, c.source))
+            pos = a.text.find(surface, pos + 1)
     # longest first, then stronger kind; keep non-overlapping
     spans.sort(key=lambda m: (-(m.end - m.start), -KIND_PRIORITY.get(m.kind, 0), m.start))
     taken = [False] * (len(a.text) + 1)
+    in_work = [False] * (len(a.text) + 1)
+    found_at = {(c.start, c.end) for c in a._candidates}
     kept = []
     for m in spans:
+        # a title in 《》 may name people and places inside it: works overlap other mentions, not each other
+        if m.kind == Kind.WORK:
+            if not any(in_work[m.start:m.end]):
+                in_work[m.start:m.end] = [True] * (m.end - m.start)
+                kept.append(m)
+            continue
         if any(taken[m.start:m.end]):
             continue
-        if m.kind == Kind.PERSON and not _person_boundaries_ok(a, m):
+        if m.kind == Kind.PERSON and (m.start, m.end) not in found_at and not _person_boundaries_ok(a, m):
             continue
         for i in range(m.start, m.end):
             taken[i] = True
@@ -703,17 +731,6 @@ def _resolve(a: Analysis) -> None:
             del a.entities[ref]
     for m in kept:
         a.entities[m.ref].mentions.append((m.start, m.end))
-
-
-def _overlapping_finditer(rx: re.Pattern, text: str):
-    """All matches, also those starting inside an earlier match (快手 inside 快手电商 matters for units)."""
-    pos = 0
-    while pos < len(text):
-        m = rx.search(text, pos)
-        if not m:
-            return
-        yield m
-        pos = m.start() + 1
 
 
 def _person_boundaries_ok(a: Analysis, m: Mention) -> bool:
