@@ -205,6 +205,7 @@ def analyse_entities(a: Analysis) -> None:
     _persons(a)
     _places(a)
     _statistical(a)
+    _declared_aliases(a)
     _resolve(a)
     _roles(a)
 
@@ -671,6 +672,20 @@ def _statistical(a: Analysis) -> None:
             _cand(a, start, end, kind, surface, STATISTICAL_CONFIDENCE[kind], source="tagger")
 
 
+def _declared_aliases(a: Analysis) -> None:
+    """X股份有限公司（以下简称“X股份”）: the short form names the same entity wherever it recurs."""
+    for m in ALIAS_RE.finditer(a.text):
+        alias = m.group(1).strip()
+        named = [c for c in a._candidates if c.end <= m.start() and m.start() - c.end <= 2
+                 and c.kind in (Kind.ORGANIZATION, Kind.BRAND, Kind.WORK)]
+        if not alias or not named:
+            continue
+        target = max(named, key=lambda c: (c.end, c.end - c.start))
+        start = m.start(1)
+        _cand(a, start, start + len(alias), target.kind, target.name, target.confidence, target.subtype,
+              source="declared-alias")
+
+
 def _suffix_subtype(a: Analysis, name: str) -> str | None:
     for k in range(min(len(name), 6), 0, -1):
         if name[-k:] in a.lex.org_suffixes:
@@ -778,6 +793,7 @@ def _roles(a: Analysis) -> None:
 def analyse_relations(a: Analysis) -> None:
     _memberships(a)
     _appositive_after_name(a)
+    _offices_of_subject(a)
     _founded_by_verb(a)
     _sub_organizations(a)
     _aliases(a)
@@ -886,8 +902,9 @@ def _emit_position(a: Analysis, p: Mention, seg: dict, pos: int) -> None:
     conf = 0.85 if org and not seg["inherited"] else 0.75
     role = (Kind.ROLE, title)
     a.add_entity(Kind.ROLE, title, conf)
-    if org is None and "founder" in flags:
-        org = _previous_sentence_org(a, p.start)
+    if org is None and "person" not in flags and title == head:
+        # a bare 董事长/创始人 speaks of the organisation the sentence (or, for a founder, the one before) is about
+        org = _sentence_org_before(a, p.start) or ("founder" in flags and _previous_sentence_org(a, p.start)) or None
         conf = 0.6
     if org is None:
         a.add_fact(Rel.JOB_TITLE, p.ref, role, pos, conf, title=title, former=seg["former"])
@@ -899,6 +916,12 @@ def _emit_position(a: Analysis, p: Mention, seg: dict, pos: int) -> None:
         a.add_fact(Rel.HEAD_OF, p.ref, org.ref, pos, conf - 0.05)
     if "founder" in flags:
         a.add_fact(Rel.FOUNDED, p.ref, org.ref, pos, conf)
+
+
+def _sentence_org_before(a: Analysis, pos: int) -> Mention | None:
+    s, _ = a.sentence_of(pos)
+    orgs = [m for m in a.mentions_in(s, pos) if _org_like(m)]
+    return orgs[-1] if orgs else None
 
 
 def _previous_sentence_org(a: Analysis, pos: int) -> Mention | None:
@@ -944,22 +967,66 @@ def _appositive_after_name(a: Analysis) -> None:
             _emit_position(a, p, seg, p.end)
 
 
-def _founded_by_verb(a: Analysis) -> None:
-    """张三创办了X公司 / 主播X推出的快品牌“Y” (a person launching a brand founds it)."""
-    for p in [m for m in a.mentions if m.kind == Kind.PERSON]:
-        cend = a.clause_end(p.end)
-        window = a.text[p.end:cend]
-        for verb in FOUND_VERBS + ("推出",):
-            i = window.find(verb)
-            if i < 0 or i > 8:
+OFFICE_VERBS_RE = re.compile(r"(现任|曾任|历任|先后任|先后担任|曾担任|担任|出任|兼任|任)")
+FORMER_OFFICE_VERBS = ("曾任", "历任", "先后任", "先后担任", "曾担任")
+
+
+def _offices_of_subject(a: Analysis) -> None:
+    """文明远，男，1962年出生，现任X公司董事长、总经理，曾任Y公司总裁: offices of the sentence's subject."""
+    for s, e in a.sentences:
+        people = [m for m in a.mentions if s <= m.start < e and m.kind == Kind.PERSON]
+        if not people or people[0].start - s > 2:
+            continue
+        subject = people[0]
+        # 陈明远，1968年出生，武汉某某股份有限公司董事长，…: a clause that is an organisation and a title
+        for cm in re.finditer(r"[，,]([^，,。；]{3,40})(?=[，,。；]|$)", a.text[subject.end:e]):
+            cs, ce = subject.end + cm.start(1), subject.end + cm.end(1)
+            if any(cs <= m.start < ce for m in people[1:]) or OFFICE_VERBS_RE.match(a.text, cs):
                 continue
-            targets = [m for m in a.mentions_in(p.end + i + len(verb), cend) if _org_like(m)]
-            if verb == "推出":
-                targets = [m for m in targets if m.kind == Kind.BRAND]
-            if targets:
-                conf = 0.75 if verb != "推出" else 0.6
-                a.add_fact(Rel.FOUNDED, p.ref, targets[0].ref, p.start, conf)
-                break
+            chain = _parse_chain(a, cs, ce)
+            if chain and all(seg["org"] is not None for seg in chain) and _title_head(a, a.text[cs:ce]):
+                orgs = [m for m in a.mentions_in(cs, ce) if _org_like(m)]
+                if orgs and orgs[0].start - cs <= 1:
+                    for seg in chain:
+                        _emit_position(a, subject, seg, subject.start)
+        for vm in OFFICE_VERBS_RE.finditer(a.text, subject.end, e):
+            if a._in_quote[vm.start()] or a.token_index_at(vm.start()) is None:
+                continue
+            if vm.group() == "任" and a.token_ending_at(vm.end()) is None:
+                continue  # 任务, 任何
+            if any(subject.end <= m.start < vm.start() for m in people[1:]):
+                break  # another person has become the subject
+            seg_end = vm.end()
+            while seg_end < e and a.text[seg_end] not in "，。；;,\n" and seg_end - vm.end() < 40:
+                seg_end += 1
+            for seg in _parse_chain(a, vm.end(), seg_end):
+                if seg["org"] is None:
+                    continue
+                if vm.group() in FORMER_OFFICE_VERBS:
+                    seg = dict(seg, former=True)
+                _emit_position(a, subject, seg, subject.start)
+
+
+def _founded_by_verb(a: Analysis) -> None:
+    """张三创办了X公司 / 张三与李四一起创立了X / 由张三创办的X / 主播X推出的快品牌“Y” (launching a brand)."""
+    for vm in re.finditer("|".join(FOUND_VERBS + ("推出",)), a.text):
+        verb = vm.group()
+        cs, ce = a.clause_start(vm.start()), a.clause_end(vm.end())
+        founders = [m for m in a.mentions_in(cs, vm.start(), (Kind.PERSON,))]
+        if not founders or vm.start() - founders[-1].end > 8:
+            continue
+        targets = [m for m in a.mentions_in(vm.end(), ce) if _org_like(m)]
+        if verb == "推出":
+            targets = [m for m in targets if m.kind == Kind.BRAND]
+            founders = founders[-1:]
+        elif not targets and a.text[max(cs, founders[0].start - 1):founders[0].start] == "由":
+            s, _ = a.sentence_of(cs)
+            targets = [m for m in a.mentions_in(s, founders[0].start) if _org_like(m)][:1]  # X公司由张三创办
+        if not targets:
+            continue
+        conf = 0.75 if verb != "推出" else 0.6
+        for p in founders:
+            a.add_fact(Rel.FOUNDED, p.ref, targets[0].ref, p.start, conf)
 
 
 def _sub_organizations(a: Analysis) -> None:
