@@ -26,7 +26,7 @@ CLOSERS = set("”’」』）)\"'")
 QUOTE_PAIRS = {"“": "”", "「": "」", "『": "』"}
 NAME_STOP_FIRST = set("的了在是和与也还就都又把被将从对向为等及其该此这那各每某本全其据由以因但而且或兼之却要想我你他她们"
                       "一二三四五六七八九十两几")
-NAME_STOP_LAST = set("的了在是也将向称说到时等们被却我你他她")
+NAME_STOP_LAST = set("的了在是也将向称说到时等们被却我你他她曾")
 NAME_BOUNDARY_PUNCT = set("，。、；：！？,.;:!?“”\"'（）()《》〈〉【】[]·—-… \n\t")
 ADVERBS_BEFORE_VERB = re.compile(
     r"(?:也|还|则|就|更|又|却|均|都|进一步|特别|再次|同时|随后|此前|曾|曾经|对此|现场|当天|当日|日前|近日|"
@@ -637,7 +637,13 @@ def _statistical(a: Analysis) -> None:
     by_span = {(c.start, c.end, c.kind): c for c in a._candidates}
     for start, end, label in a.ner_spans:
         kind = STATISTICAL_KINDS.get(label)
+        while start < end and a.text[start].isspace():
+            start += 1
+        while end > start and a.text[end - 1].isspace():
+            end -= 1
         surface = a.text[start:end]
+        if _cuts_latin_word(a.text, start, end):
+            continue  # a character tagger is unreliable inside Latin words (Flick|r, And|rew)
         if kind is None or not re.search(rf"[{CJK}A-Za-z]", surface):
             continue
         if len(surface) < 2 and kind != Kind.PLACE:  # 中美, 访华: one-character places are common abbreviations
@@ -654,6 +660,8 @@ def _statistical(a: Analysis) -> None:
                 continue
             if surface[0] in NAME_STOP_FIRST or surface[-1] in NAME_STOP_LAST:
                 continue
+            if _common_word(surface):
+                continue  # 余波, 罗列: common words
             # a title marks where a name starts, the tagger where it ends (科菲·安南|希望这次)
             starts_here = [c for c in a._candidates if c.kind == Kind.PERSON and c.start == start]
             for c in starts_here:
@@ -684,6 +692,22 @@ def _declared_aliases(a: Analysis) -> None:
         start = m.start(1)
         _cand(a, start, start + len(alias), target.kind, target.name, target.confidence, target.subtype,
               source="declared-alias")
+
+
+def _common_word(text: str) -> bool:
+    """A dictionary word used often enough, and not as a name, to be no name here."""
+    from .segmenter import word_info
+
+    freq, tags = word_info()
+    return freq.get(text, 0) >= COMMON_WORD_FREQ and not (tags.get(text) or "").startswith("nr")
+
+
+def _cuts_latin_word(text: str, start: int, end: int) -> bool:
+    def latin(ch: str) -> bool:
+        return ch.isascii() and ch.isalnum()
+
+    return (start > 0 and latin(text[start - 1]) and latin(text[start])) or \
+        (end < len(text) and latin(text[end - 1]) and latin(text[end]))
 
 
 def _suffix_subtype(a: Analysis, name: str) -> str | None:
