@@ -662,6 +662,11 @@ def _statistical(a: Analysis) -> None:
                 continue
             if _common_word(surface):
                 continue  # 余波, 罗列: common words
+            if surface.isascii() and " " not in surface:
+                continue  # one Latin word from a character tagger (Verizon, Stifel, Pei) is rarely a person
+            head = next((surface[:k] for k in range(min(len(surface) - 2, 6), 1, -1) if surface[:k] in a.lex.titles), None)
+            if head:  # 王储默罕默德·本·萨勒曼: the title is not part of the name
+                start, surface = start + len(head), surface[len(head):]
             # a title marks where a name starts, the tagger where it ends (科菲·安南|希望这次)
             starts_here = [c for c in a._candidates if c.kind == Kind.PERSON and c.start == start]
             for c in starts_here:
