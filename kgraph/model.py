@@ -6,6 +6,7 @@ Data flows one way: a loader yields :class:`Document`; the NLP pipeline turns ea
 """
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from dataclasses import dataclass, field
 from typing import Any
@@ -148,3 +149,24 @@ class LoadError(Exception):
         super().__init__(f"{source}: {problem}")
         self.source = source
         self.problem = problem
+
+
+# -- plain data: extractions cross process boundaries (spaCy's n_process, Dask) and sit in caches as JSON ----
+def entity_to_data(e: Entity) -> dict[str, Any]:
+    return {"kind": e.kind, "name": e.name, "subtype": e.subtype, "aliases": sorted(e.aliases),
+            "mentions": [list(m) for m in e.mentions], "props": dict(e.props), "confidence": e.confidence}
+
+
+def entity_from_data(d: dict[str, Any]) -> Entity:
+    return Entity(d["kind"], d["name"], d.get("subtype"), set(d.get("aliases", ())),
+                  [tuple(m) for m in d.get("mentions", ())], dict(d.get("props", {})), d.get("confidence", 0.5))
+
+
+def fact_to_data(f: Fact) -> dict[str, Any]:
+    return {"relation": f.relation, "subject": list(f.subject), "object": list(f.object),
+            "evidence": dataclasses.asdict(f.evidence), "props": dict(f.props)}
+
+
+def fact_from_data(d: dict[str, Any]) -> Fact:
+    return Fact(d["relation"], tuple(d["subject"]), tuple(d["object"]), Evidence(**d["evidence"]),
+                dict(d.get("props", {})))

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from .graph import KnowledgeGraph
-from .model import Document, Extraction, LoadError
+from .model import Document, Extraction, LoadError, entity_from_data, fact_from_data
 
 log = logging.getLogger(__name__)
 
@@ -47,8 +47,6 @@ def make_nlp(segmenter: str = "jieba", statistical: bool | None = None):
 
 
 def _to_extraction(doc, document: Document) -> Extraction:
-    from .nlp.components import entity_from_data, fact_from_data
-
     return Extraction(document, [entity_from_data(e) for e in doc._.kg_entities or []],
                       [fact_from_data(f) for f in doc._.kg_facts or []])
 

@@ -98,13 +98,13 @@ def run_query(graph: Any, sparql: str):
         query = prepareQuery(sparql, initNs=PREFIXES)
     except Exception as exc:  # pyparsing's ParseException, or rdflib's "Unknown namespace prefix"
         raise QueryError(f"invalid SPARQL query: {exc}") from exc
-    from .store import is_oxigraph_dataset
+    from .store import is_oxigraph_dataset, plain_strings
 
     if is_oxigraph_dataset(graph):
         # The text, not the parsed query, so that Oxigraph's own engine answers (a parsed query would be
         # evaluated by rdflib over the store's triples).
         try:
-            return graph.query(sparql, initNs=PREFIXES)
+            return plain_strings(graph.query(sparql, initNs=PREFIXES))
         except SyntaxError as exc:
             raise QueryError(f"invalid SPARQL query: {exc}") from exc
     if not isinstance(graph, Dataset) or graph.default_union:

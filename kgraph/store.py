@@ -1,14 +1,17 @@
 """The persistent RDF store behind ``kgraph build -o DIR``: Oxigraph, an embedded SPARQL database, in ``DIR/store/``.
 
-The store is opened through oxrdflib (rdflib's ``Dataset`` API on Oxigraph's engine): updates and SPARQL
-queries go through that ``Dataset`` and run inside Oxigraph; the exports and the Graph Store pushes use
-Oxigraph's own serialisers on the same store.
+The store is opened through oxrdflib (rdflib's ``Dataset`` API on Oxigraph's engine): SPARQL queries go
+through that ``Dataset`` and run inside Oxigraph. Updates and the Graph Store pushes use the underlying
+``pyoxigraph.Store`` (its SPARQL update, its N-Triples dump). The export files are written by Oxigraph's
+serialisers from the per-document triples that were put in the store (:func:`write_rdf_exports`): the
+same triples, without reading all of them back from the store after every change.
 
 Layout: one named graph per document, IRI ``<document IRI>#graph`` (:func:`kgraph.rdf.graph_iri`), holding
 what :func:`kgraph.rdf.to_dataset` makes of that one document: its ``schema:NewsArticle``, the description of
-every entity it mentions and its facts with their provenance. The default graph stays empty. Replacing a
-document's graph is one transaction (a single SPARQL update), so a reader never sees half a document, and
-an entity that no remaining document mentions has no triple left anywhere.
+every entity it mentions and its facts with their provenance. The default graph is the union of the named
+graphs (each triple once), which queries read. Replacing a document's graph, and updating the union with it,
+is one transaction (a single SPARQL update), so a reader never sees half a document, and an entity that no
+remaining document mentions has no triple left anywhere.
 
 :func:`push` copies the named graphs into another SPARQL 1.1 store through the Graph Store HTTP Protocol.
 """
@@ -17,12 +20,14 @@ from __future__ import annotations
 import json
 import logging
 import os
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterable
+from typing import TYPE_CHECKING, Any
 
 from .io import atomic_write
 
@@ -36,7 +41,7 @@ log = logging.getLogger(__name__)
 
 STORE_DIRNAME = "store"
 RDF_FORMATS = ("turtle", "ntriples", "trig", "nquads", "jsonld")
-"""The export formats written from the store with Oxigraph's serialisers (the others need the networkx graph)."""
+"""The export formats Oxigraph's serialisers write from the documents' graphs (the others need the networkx graph)."""
 
 SCHEMA_ORG = "https://schema.org/"
 _RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
@@ -94,9 +99,69 @@ def document_graph(extraction: Extraction) -> tuple[str, list[str]]:
     kg = KnowledgeGraph()
     kg.add(extraction)
     dataset = to_dataset(kg)
-    lines = {f"{ox.Triple(_to_ox(s), _to_ox(p), _to_ox(o))} ."
-             for s, p, o, _ in dataset.quads((None, None, None, None))}
+    terms: dict[Any, Any] = {}  # predicates, classes and entities recur: convert each term once
+
+    def convert(term: Any) -> Any:
+        if term not in terms:
+            terms[term] = _to_ox(term)
+        return terms[term]
+
+    lines = {f"{ox.Triple(convert(s), convert(p), convert(o))} ." for s, p, o, _ in dataset.quads((None, None, None, None))}
     return str(graph_iri(extraction.document.id)), sorted(lines)
+
+
+# -- one name per entity across the document graphs ----------------------------------------------------
+#
+# Each document's graph names an entity the way that document does (星河科技 in one, 星河科技有限公司 in
+# another, both one IRI). The union must still give each entity one schema:name (the shapes say so), the
+# one the networkx graph shows: kgraph.resolve.preferred_label over every document's name. So the graphs
+# in the store are the documents' own graphs with the names "harmonised": the preferred name as
+# schema:name and rdfs:label, the document's own name kept as a schema:alternateName.
+
+_NAME = "<https://schema.org/name>"
+_LABEL = "<http://www.w3.org/2000/01/rdf-schema#label>"
+_ALTERNATE_NAME = "<https://schema.org/alternateName>"
+
+
+def own_names(ntriples: Iterable[str]) -> dict[str, str]:
+    """Entity IRI -> the schema:name a document's own graph gives it."""
+    import pyoxigraph as ox
+
+    names: dict[str, str] = {}
+    for line in ntriples:
+        if f" {_NAME} " in line:
+            triple = next(iter(ox.parse(line.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)))
+            if (triple.predicate.value == _NAME[1:-1] and isinstance(triple.subject, ox.NamedNode)
+                    and isinstance(triple.object, ox.Literal)):
+                names[triple.subject.value] = triple.object.value
+    return names
+
+
+def _name_literal(value: str) -> str:
+    import pyoxigraph as ox
+
+    from .rdf import LANG
+
+    return str(ox.Literal(value, language=LANG))
+
+
+def harmonise_names(ntriples: list[str], own: dict[str, str], preferred: Callable[[str], str]) -> list[str]:
+    """A document's graph (sorted N-Triples lines) with every entity of ``own`` named ``preferred(iri)``:
+    schema:name and rdfs:label replaced, the document's own name kept as schema:alternateName. Returns the
+    lines unchanged (the same list) when every entity already has its preferred name."""
+    changes = {iri: (name, preferred(iri)) for iri, name in own.items() if preferred(iri) != name}
+    if not changes:
+        return ntriples
+    lines = set(ntriples)
+    for iri, (name, best) in sorted(changes.items()):
+        old, new = _name_literal(name), _name_literal(best)
+        for predicate in (_NAME, _LABEL):
+            if f"<{iri}> {predicate} {old} ." in lines:
+                lines.discard(f"<{iri}> {predicate} {old} .")
+                lines.add(f"<{iri}> {predicate} {new} .")
+        lines.discard(f"<{iri}> {_ALTERNATE_NAME} {new} .")
+        lines.add(f"<{iri}> {_ALTERNATE_NAME} {old} .")
+    return sorted(lines)
 
 
 # -- the store --------------------------------------------------------------------------------------
@@ -109,10 +174,6 @@ class GraphStore:
 
     def __init__(self, path: str | os.PathLike):
         import pyoxigraph as ox
-        from oxrdflib import OxigraphStore
-        from rdflib import Dataset
-
-        from .rdf import bind_prefixes
 
         self.path = Path(path)
         try:
@@ -121,15 +182,22 @@ class GraphStore:
             if "lock" in str(exc).lower():
                 raise StoreLockedError(f"{self.path}: the store is in use by another kgraph process") from exc
             raise StoreError(f"{self.path}: cannot open the store: {exc}") from exc
-        self._dataset: Dataset | None = bind_prefixes(
-            Dataset(store=OxigraphStore(store=self._ox), default_union=True))
+        self._dataset: Dataset | None = None
 
     # -- access -------------------------------------------------------------------------------------
     @property
     def dataset(self) -> Dataset:
-        """The store as an rdflib ``Dataset`` whose default graph is the union of the named graphs."""
+        """The store as an rdflib ``Dataset`` (made on first use: building and removing need no rdflib). Its
+        default graph is the union of the named graphs, kept so by :meth:`replace_graphs`: Oxigraph 0.5's own
+        union-default-graph mode counts a triple once per graph that holds it (oxigraph issue #1919), and
+        every document graph describes the entities it mentions."""
         if self._dataset is None:
-            raise StoreError(f"{self.path}: the store is closed")
+            from oxrdflib import OxigraphStore
+            from rdflib import Dataset
+
+            from .rdf import bind_prefixes
+
+            self._dataset = bind_prefixes(Dataset(store=OxigraphStore(store=self.native), default_union=False))
         return self._dataset
 
     @property
@@ -140,13 +208,15 @@ class GraphStore:
         return self._ox
 
     def close(self) -> None:
-        """Release the store (and its lock): drop every reference to the Oxigraph handle."""
+        """Release the store (and its lock): write its buffers out, drop every reference to the handle."""
+        if self._ox is not None:
+            self._ox.flush()  # so the next open need not replay a long write-ahead log
         if self._dataset is not None:
             self._dataset.store.close()
         self._dataset = None
         self._ox = None
 
-    def __enter__(self) -> "GraphStore":
+    def __enter__(self) -> GraphStore:
         return self
 
     def __exit__(self, *exc_info: object) -> None:
@@ -158,14 +228,48 @@ class GraphStore:
 
     def replace_graph(self, graph: str, ntriples: Iterable[str]) -> None:
         """Make ``graph`` hold exactly ``ntriples`` (N-Triples lines), in one transaction."""
-        body = "\n".join(ntriples)
-        self.dataset.update(f"DROP SILENT GRAPH <{graph}> ;\nINSERT DATA {{ GRAPH <{graph}> {{\n{body}\n}} }}")
+        self.replace_graphs({graph: ntriples})
+
+    def replace_graphs(self, graphs: dict[str, Iterable[str]], drop: Iterable[str] = ()) -> None:
+        """Make each graph of ``graphs`` hold exactly its N-Triples lines and drop the graphs of ``drop``
+        (missing ones are ignored), keeping the default graph the union of the named graphs: all in one
+        transaction, so a reader never sees half of the change."""
+        import pyoxigraph as ox
+
+        graphs = {g: list(lines) for g, lines in graphs.items()}
+        drop = list(drop)
+        if graphs and not drop and not any(self.native.contains_named_graph(ox.NamedNode(g)) for g in graphs):
+            # only new graphs (a fresh build): load them and their union share as N-Quads, one transaction too,
+            # and twice as fast as the SPARQL update
+            quads = [f"{line[:-1]}<{g}> ." for g, lines in graphs.items() for line in lines]
+            quads += sorted({line for lines in graphs.values() for line in lines})
+            self.native.load("\n".join(quads).encode("utf-8"), format=ox.RdfFormat.N_QUADS)
+            return
+        operations: list[str] = []
+        for g in sorted(set(graphs) | set(drop)):
+            # out of the union go the triples of this graph that no other graph states
+            operations.append(f"DELETE {{ ?s ?p ?o }} WHERE {{ GRAPH <{g}> {{ ?s ?p ?o }} "
+                              f"FILTER NOT EXISTS {{ GRAPH ?other {{ ?s ?p ?o }} FILTER(?other != <{g}>) }} }}")
+            operations.append(f"DROP SILENT GRAPH <{g}>")
+        blocks = [f"GRAPH <{g}> {{\n" + "\n".join(lines) + "\n}" for g, lines in sorted(graphs.items())]
+        if blocks:
+            union = sorted({line for lines in graphs.values() for line in lines})
+            operations.append("INSERT DATA {\n" + "\n".join(blocks) + "\n" + "\n".join(union) + "\n}")
+        if operations:
+            self._update(" ;\n".join(operations))
+
+    def rebuild_union(self) -> None:
+        """Make the default graph the union of the named graphs again, from scratch."""
+        self._update("DROP SILENT DEFAULT ;\nINSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
 
     def remove_graphs(self, graphs: Iterable[str]) -> None:
         """Drop ``graphs`` (missing ones are ignored), in one transaction."""
-        graphs = sorted(graphs)
-        if graphs:
-            self.dataset.update(" ;\n".join(f"DROP SILENT GRAPH <{g}>" for g in graphs))
+        self.replace_graphs({}, drop=graphs)
+
+    def _update(self, sparql: str) -> None:
+        # Straight to Oxigraph: rdflib's Dataset.update on a union-default-graph dataset would not hand the
+        # text to the store but evaluate it in Python. One update request is one Oxigraph transaction.
+        self.native.update(sparql)
 
     def triple_counts(self) -> dict[str, int]:
         """Graph IRI -> number of triples, for every named graph."""
@@ -179,57 +283,12 @@ class GraphStore:
         data = self.native.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(graph))
         return _sorted_lines(data)
 
-    def union_ntriples(self) -> bytes:
-        """The distinct triples of all named graphs as N-Triples, lines sorted (so grouped by subject)."""
-        import pyoxigraph as ox
-
-        result = self.native.query("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
-        return _sorted_lines(result.serialize(format=ox.RdfFormat.N_TRIPLES))
-
     def query(self, sparql: str):
-        """Run ``sparql`` inside Oxigraph on the union of the named graphs; an rdflib ``Result``."""
+        """Run ``sparql`` inside Oxigraph on the default graph (the union of the named graphs, each triple
+        once); an rdflib ``Result``."""
         from .query import PREFIXES
 
         return self.dataset.query(sparql, initNs=PREFIXES)
-
-    # -- exports ------------------------------------------------------------------------------------
-    def write_exports(self, directory: str | os.PathLike, formats: Iterable[str]) -> list[Path]:
-        """Write the RDF ``formats`` (names of :data:`RDF_FORMATS`) into ``directory``, each atomically.
-
-        TriG and N-Quads hold the named graphs; Turtle, N-Triples and JSON-LD the union of their triples.
-        Every file is a function of the store's content alone: N-Triples and N-Quads lines are sorted,
-        Turtle is written from the sorted union, TriG in Oxigraph's index order (which depends on the
-        terms only), JSON-LD with sorted keys and arrays.
-        """
-        import pyoxigraph as ox
-
-        from .exporters import get_exporter
-        from .query import PREFIXES
-
-        directory = Path(directory)
-        written: list[Path] = []
-        union: bytes | None = None
-        for name in formats:
-            if name not in RDF_FORMATS:
-                raise ValueError(f"{name!r} is not written from the store (RDF formats: {', '.join(RDF_FORMATS)})")
-            (filename,) = get_exporter(name).filenames
-            path = directory / filename
-            if name in ("turtle", "ntriples", "jsonld") and union is None:
-                union = self.union_ntriples()
-            with atomic_write(path, "wb") as fh:
-                if name == "trig":
-                    self.native.dump(fh, ox.RdfFormat.TRIG, prefixes=dict(PREFIXES))
-                elif name == "nquads":
-                    fh.write(_sorted_lines(self.native.dump(format=ox.RdfFormat.N_QUADS)))
-                elif name == "ntriples":
-                    fh.write(union)
-                elif name == "turtle":
-                    ox.serialize(ox.parse(union, format=ox.RdfFormat.N_TRIPLES), fh, ox.RdfFormat.TURTLE,
-                                 prefixes=dict(PREFIXES))
-                else:
-                    fh.write(jsonld_bytes(union))
-            written.append(path)
-        return written
 
 
 def _sorted_lines(data: bytes) -> bytes:
@@ -237,68 +296,125 @@ def _sorted_lines(data: bytes) -> bytes:
     return b"".join(line + b"\n" for line in lines)
 
 
-# -- JSON-LD ----------------------------------------------------------------------------------------
+# -- export files ----------------------------------------------------------------------------------
 
-def _prefixes() -> list[tuple[str, str]]:
+def write_rdf_exports(directory: str | os.PathLike, formats: Iterable[str],
+                      graphs: Iterable[tuple[str, list[str]]]) -> list[Path]:
+    """Write the RDF ``formats`` (names of :data:`RDF_FORMATS`) into ``directory``, each atomically, from
+    ``graphs``: (graph IRI, its triples as N-Triples lines) pairs, the very triples the store holds.
+
+    TriG and N-Quads hold the named graphs; Turtle, N-Triples and JSON-LD the union of their triples.
+    Turtle and TriG come out of Oxigraph's writers, fed in sorted order (graph, then subject, predicate,
+    object); N-Triples and N-Quads are sorted lines; JSON-LD lists nodes by ``@id`` with sorted keys. So every
+    file is a function of the triples alone, whatever order the documents were added in.
+    """
+    import pyoxigraph as ox
+
+    from .exporters import get_exporter
     from .query import PREFIXES
 
-    # the longest namespace first, so that a namespace inside another one wins
-    return sorted(PREFIXES.items(), key=lambda item: (-len(item[1]), item[0]))
+    names = list(formats)
+    for name in names:
+        if name not in RDF_FORMATS:
+            raise ValueError(f"{name!r} is not an RDF format ({', '.join(RDF_FORMATS)})")
+    graphs = sorted((graph, lines) for graph, lines in graphs)
+    union: bytes | None = None
+    if {"turtle", "ntriples", "jsonld"} & set(names):
+        union = "".join(line + "\n" for line in sorted({line for _, lines in graphs for line in lines})).encode("utf-8")
+    written: list[Path] = []
+    for name in names:
+        started = time.perf_counter()
+        (filename,) = get_exporter(name).filenames
+        path = Path(directory) / filename
+        with atomic_write(path, "wb") as fh:
+            if name == "trig":
+                # quads grouped by graph, then by subject (one graph at a time in memory): Oxigraph's TriG
+                # writer nests them accordingly
+                quads = (ox.Quad(triple.subject, triple.predicate, triple.object, ox.NamedNode(graph))
+                         for graph, lines in graphs
+                         for triple in ox.parse("".join(line + "\n" for line in sorted(lines)).encode("utf-8"),
+                                                format=ox.RdfFormat.N_TRIPLES))
+                ox.serialize(quads, fh, ox.RdfFormat.TRIG, prefixes=dict(PREFIXES))
+            elif name == "nquads":
+                quads = sorted(f"{line[:-1]}<{graph}> ." for graph, lines in graphs for line in lines)
+                fh.write("".join(quad + "\n" for quad in quads).encode("utf-8"))
+            elif name == "ntriples":
+                fh.write(union)
+            elif name == "turtle":
+                ox.serialize(ox.parse(union, format=ox.RdfFormat.N_TRIPLES), fh, ox.RdfFormat.TURTLE,
+                             prefixes=dict(PREFIXES))
+            else:
+                fh.write(jsonld_bytes(union))
+        written.append(path)
+        log.info("wrote %s in %.1f s", name, time.perf_counter() - started)
+    return written
+
+
+# -- JSON-LD ----------------------------------------------------------------------------------------
+
+def jsonld_bytes(ntriples: bytes) -> bytes:
+    """Compact JSON-LD for sorted N-Triples (triples of one subject together): ``@vocab`` is schema.org
+    (``"name"``, ``"@type": "Person"``), the other vocabularies are prefixed (``"kg:confidence"``), IRIs of
+    nodes stay whole. Nodes come in subject order, values in the order of their N-Triples lines, keys sorted:
+    the same triples always give the same bytes."""
+    import pyoxigraph as ox
+
+    from .query import PREFIXES
+
+    by_length = sorted(PREFIXES.items(), key=lambda item: (-len(item[1]), item[0]))  # longest namespace wins
+    used: set[str] = set()
+    compacted: dict[tuple[str, bool], str] = {}
+
+    def compact(iri: str, vocab: bool) -> str:
+        key = (iri, vocab)
+        if key not in compacted:
+            compacted[key] = iri
+            if vocab and iri.startswith(SCHEMA_ORG) and _simple_local(iri[len(SCHEMA_ORG):]):
+                compacted[key] = iri[len(SCHEMA_ORG):]
+            else:
+                for prefix, namespace in by_length:
+                    if iri.startswith(namespace) and _simple_local(iri[len(namespace):]):
+                        used.add(prefix)
+                        compacted[key] = f"{prefix}:{iri[len(namespace):]}"
+                        break
+        return compacted[key]
+
+    graph: list[dict[str, Any]] = []
+    node: dict[str, Any] = {}
+    subject_key = None
+    for triple in ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES):
+        subject, obj = triple.subject, triple.object
+        key = f"_:{subject.value}" if isinstance(subject, ox.BlankNode) else subject.value
+        if key != subject_key:
+            subject_key, node = key, {"@id": key}
+            graph.append(node)
+        predicate = triple.predicate.value
+        if predicate == _RDF_TYPE and isinstance(obj, ox.NamedNode):
+            node.setdefault("@type", []).append(compact(obj.value, vocab=True))
+            continue
+        if isinstance(obj, ox.Literal):
+            if obj.language:
+                value: Any = {"@language": obj.language, "@value": obj.value}
+            elif obj.datatype.value == _XSD_STRING:
+                value = obj.value
+            else:
+                value = {"@type": compact(obj.datatype.value, vocab=False), "@value": obj.value}
+        elif isinstance(obj, ox.BlankNode):
+            value = {"@id": f"_:{obj.value}"}
+        else:
+            value = {"@id": obj.value}
+        node.setdefault(compact(predicate, vocab=True), []).append(value)
+    context: dict[str, str] = {"@vocab": SCHEMA_ORG}
+    context.update({prefix: PREFIXES[prefix] for prefix in sorted(used)})
+    # One node per line: readable enough, and json's C encoder (which an indent would turn off) stays in use.
+    nodes = ",\n".join(json.dumps(node, ensure_ascii=False, sort_keys=True) for node in graph)
+    text = f'{{"@context": {json.dumps(context, sort_keys=True)},\n"@graph": [\n{nodes}\n]}}\n'
+    return text.encode("utf-8")
 
 
 def _simple_local(local: str) -> bool:
-    return bool(local) and all(ch.isalnum() or ch in "_-." for ch in local) and not local[0].isdigit()
-
-
-def jsonld_bytes(ntriples: bytes) -> bytes:
-    """Compact JSON-LD for the triples of ``ntriples`` (sorted N-Triples, as :meth:`GraphStore.union_ntriples`
-    gives): ``@vocab`` is schema.org (``"name"``, ``"@type": "Person"``), the other vocabularies are
-    prefixed (``"kg:confidence"``), nodes are listed in ``@graph`` by ``@id``, keys and arrays sorted."""
-    import pyoxigraph as ox
-
-    prefixes = _prefixes()
-    used: set[str] = set()
-
-    def compact(iri: str, vocab: bool) -> str:
-        if vocab and iri.startswith(SCHEMA_ORG) and _simple_local(iri[len(SCHEMA_ORG):]):
-            return iri[len(SCHEMA_ORG):]
-        for prefix, namespace in prefixes:
-            if iri.startswith(namespace) and _simple_local(iri[len(namespace):]):
-                used.add(prefix)
-                return f"{prefix}:{iri[len(namespace):]}"
-        return iri
-
-    def value(term: Any) -> Any:
-        if isinstance(term, ox.Literal):
-            if term.language:
-                return {"@language": term.language, "@value": term.value}
-            if term.datatype.value == _XSD_STRING:
-                return term.value
-            return {"@type": compact(term.datatype.value, vocab=False), "@value": term.value}
-        if isinstance(term, ox.BlankNode):
-            return {"@id": f"_:{term.value}"}
-        return {"@id": term.value}
-
-    nodes: dict[str, dict[str, list]] = {}
-    for triple in ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES):
-        subject = triple.subject
-        key = f"_:{subject.value}" if isinstance(subject, ox.BlankNode) else subject.value
-        node = nodes.setdefault(key, {})
-        if triple.predicate.value == _RDF_TYPE and isinstance(triple.object, ox.NamedNode):
-            node.setdefault("@type", []).append(compact(triple.object.value, vocab=True))
-        else:
-            node.setdefault(compact(triple.predicate.value, vocab=True), []).append(value(triple.object))
-
-    def canonical(items: list) -> list:
-        return sorted(items, key=lambda item: json.dumps(item, sort_keys=True, ensure_ascii=False))
-
-    graph = [{"@id": key, **{k: canonical(v) for k, v in node.items()}} for key, node in sorted(nodes.items())]
-    from .query import PREFIXES
-
-    context: dict[str, str] = {"@vocab": SCHEMA_ORG}
-    context.update({prefix: PREFIXES[prefix] for prefix in sorted(used)})
-    document = {"@context": context, "@graph": graph}
-    return (json.dumps(document, ensure_ascii=False, sort_keys=True, indent=2) + "\n").encode("utf-8")
+    """Whether ``local`` can follow a prefix (or stand alone under @vocab) in compact JSON-LD."""
+    return bool(local) and not local[0].isdigit() and all(ch.isalnum() or ch in "_-." for ch in local)
 
 
 # -- reading a store for queries ------------------------------------------------------------------
@@ -310,6 +426,23 @@ def open_dataset(directory: str | os.PathLike) -> Dataset:
     Raises :class:`StoreLockedError` while another process writes the store.
     """
     return GraphStore(store_path(directory)).dataset
+
+
+def plain_strings(result: Any) -> Any:
+    """A SELECT result from the store with its ``xsd:string`` literals made plain, as rdflib's parsers give
+    them (the same RDF 1.1 term; oxrdflib spells out the datatype), so a query answers alike on a directory
+    and on its files."""
+    if getattr(result, "type", None) != "SELECT":
+        return result
+    from rdflib import Literal
+
+    def plain(term: Any) -> Any:
+        if isinstance(term, Literal) and term.datatype is not None and str(term.datatype) == _XSD_STRING:
+            return Literal(str(term))
+        return term
+
+    result.bindings = [{var: plain(term) for var, term in row.items()} for row in result.bindings]
+    return result
 
 
 def is_oxigraph_dataset(graph: Any) -> bool:
@@ -427,6 +560,24 @@ def push(store: GraphStore, graph_store: str, *, endpoint: str | None = None, us
 
 
 
-__all__ = ["STORE_DIRNAME", "RDF_FORMATS", "GraphStore", "StoreError", "StoreLockedError", "PushError",
-           "PushReport", "document_graph", "has_store", "store_path", "open_dataset", "is_oxigraph_dataset",
-           "jsonld_bytes", "push", "remote_counts"]
+__all__ = [
+    "RDF_FORMATS",
+    "STORE_DIRNAME",
+    "GraphStore",
+    "PushError",
+    "PushReport",
+    "StoreError",
+    "StoreLockedError",
+    "document_graph",
+    "harmonise_names",
+    "has_store",
+    "is_oxigraph_dataset",
+    "jsonld_bytes",
+    "open_dataset",
+    "own_names",
+    "plain_strings",
+    "push",
+    "remote_counts",
+    "store_path",
+    "write_rdf_exports",
+]

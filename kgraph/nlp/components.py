@@ -13,15 +13,13 @@ survive spaCy's serialisation, e.g. between the processes of ``nlp.pipe(n_proces
 from __future__ import annotations
 
 import bisect
-import dataclasses
-from typing import Any
 
 import numpy
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from ..model import Entity, Evidence, Fact
+from ..model import entity_from_data, entity_to_data, fact_from_data, fact_to_data
 from ..resources import load_lexicons
 from . import rules
 from .segmenter import word_info
@@ -143,7 +141,7 @@ class EntityRecognizer:
             dates = [d for d in dates if d is not None]
             doc.spans[self.spans_key] = spans + [r for r in roles if r is not None] + dates
             doc.ents = filter_spans(spans + dates)
-        doc._.kg_entities = [_entity_to_data(e) for e in rules.entities_for_output(analysis)]
+        doc._.kg_entities = [entity_to_data(e) for e in rules.entities_for_output(analysis)]
         return doc
 
 
@@ -162,8 +160,8 @@ class RelationExtractor:
             analysis = new_analysis(doc)
             rules.analyse_entities(analysis)
         rules.analyse_relations(analysis)
-        doc._.kg_entities = [_entity_to_data(e) for e in rules.entities_for_output(analysis)]
-        doc._.kg_facts = [_fact_to_data(f) for f in analysis.facts]
+        doc._.kg_entities = [entity_to_data(e) for e in rules.entities_for_output(analysis)]
+        doc._.kg_facts = [fact_to_data(f) for f in analysis.facts]
         return doc
 
 
@@ -171,26 +169,6 @@ class RelationExtractor:
                   requires=["doc._.kg_entities"])
 def make_relation_extractor(nlp: Language, name: str) -> RelationExtractor:
     return RelationExtractor()
-
-
-# -- plain data, so docs can cross process boundaries ----------------------------------------------
-def _entity_to_data(e: Entity) -> dict[str, Any]:
-    return {"kind": e.kind, "name": e.name, "subtype": e.subtype, "aliases": sorted(e.aliases),
-            "mentions": [list(m) for m in e.mentions], "props": dict(e.props), "confidence": e.confidence}
-
-
-def _fact_to_data(f: Fact) -> dict[str, Any]:
-    return {"relation": f.relation, "subject": list(f.subject), "object": list(f.object),
-            "evidence": dataclasses.asdict(f.evidence), "props": dict(f.props)}
-
-
-def entity_from_data(d: dict[str, Any]) -> Entity:
-    return Entity(d["kind"], d["name"], d.get("subtype"), set(d.get("aliases", ())),
-                  [tuple(m) for m in d.get("mentions", ())], dict(d.get("props", {})), d.get("confidence", 0.5))
-
-
-def fact_from_data(d: dict[str, Any]) -> Fact:
-    return Fact(d["relation"], tuple(d["subject"]), tuple(d["object"]), Evidence(**d["evidence"]), dict(d.get("props", {})))
 
 
 __all__ = ["KGraphSentencizer", "EntityRecognizer", "RelationExtractor", "Span", "sentence_spans",

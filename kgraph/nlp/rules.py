@@ -1118,13 +1118,11 @@ def _proposals(a: Analysis) -> None:
 
 
 def _events(a: Analysis) -> None:
-    last_event: Mention | None = None
     for m in a.mentions:
         if m.kind != Kind.EVENT:
             continue
         s, e = a.sentence_of(m.start)
         sentence = a.text[s:e]
-        last_event = m
         host = next((v for v in EVENT_HOST_VERBS if v in a.text[s:m.start]), None)
         if host:
             vpos = s + a.text[s:m.start].rfind(host)

@@ -27,8 +27,12 @@ def jieba_tokenizer(user_dictionary: bool = True):
 
             # jieba logs its dictionary loading at DEBUG through its own handler; keep it quiet.
             logging.getLogger("jieba").setLevel(logging.WARNING)
+            if not jieba.dt.initialized:
+                jieba.dt.initialize()
+            # a copy of the default dictionary jieba has loaded anyway (word_info needs it): reading
+            # the dictionary file a second time costs most of a second in every process
             tok = jieba.Tokenizer()
-            tok.initialize()
+            tok.FREQ, tok.total, tok.initialized = dict(jieba.dt.FREQ), jieba.dt.total, True
             if user_dictionary:
                 from ..resources import load_lexicons
 
