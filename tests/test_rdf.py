@@ -14,7 +14,8 @@ from kgraph.model import Document, Entity, Evidence, Extraction, Fact, Kind, Rel
 from kgraph.query import run_query
 from kgraph.rdf import KG, ORG, SCHEMA, date_literal, graph_iri, to_dataset
 
-PERSON = URIRef(entity_iri(Kind.PERSON, "张三"))
+# a person the document ties to an organisation is keyed by name and organisation (kgraph.resolve)
+PERSON = URIRef(entity_iri(Kind.PERSON, "张三@星河科技"))
 COMPANY = URIRef(entity_iri(Kind.ORGANIZATION, "星河科技"))
 UNIT = URIRef(entity_iri(Kind.ORGANIZATION, "星河云"))
 DOC = URIRef(document_iri("doc-1"))
@@ -283,7 +284,7 @@ def test_membership_without_title_gets_the_generic_role():
     ds = kg.to_rdf()
     rows = select(ds, "SELECT ?title WHERE { ?m a org:Membership ; org:role/rdfs:label ?title }")
     assert [str(r["title"]) for r in rows] == [GENERIC_ROLE]
-    person_iri = URIRef(entity_iri(Kind.PERSON, "王五"))
+    person_iri = URIRef(entity_iri(Kind.PERSON, "王五@星河科技"))
     assert set(ds.objects(person_iri, SCHEMA.worksFor)) == {COMPANY}
     assert not set(ds.objects(person_iri, SCHEMA.jobTitle))
     assert validate_graph(ds).conforms
