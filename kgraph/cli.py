@@ -51,8 +51,12 @@ def main(verbose: int) -> None:
 @click.option("--export/--no-export", default=True, show_default=True,
               help="Rewrite the files after the build, or only update the store (the next build that exports "
                    "catches up).")
+@click.option("--executor", type=click.Choice(["local", "dask"]), default="local", show_default=True,
+              help="Where extraction runs: local processes (-j), or the workers of a Dask cluster (--scheduler; "
+                   "needs kgraph[dask], and kgraph installed on the workers).")
+@click.option("--scheduler", metavar="ADDRESS", help="The Dask scheduler of --executor dask, e.g. tcp://HOST:8786.")
 def build(inputs: tuple[str, ...], output: str, formats: tuple[str, ...], jobs: int, segmenter: str,
-          progress: bool | None, use_store: bool, export: bool) -> None:
+          progress: bool | None, use_store: bool, export: bool, executor: str, scheduler: str | None) -> None:
     """Extract a knowledge graph from INPUTS and write it to a directory.
 
     INPUTS are .txt, .html/.htm, .md/.markdown (YAML front matter), .jsonl corpora (one article per line),
@@ -72,24 +76,33 @@ def build(inputs: tuple[str, ...], output: str, formats: tuple[str, ...], jobs: 
     from tqdm import tqdm
 
     from .exporters import get_exporter
+    from .pipeline import check_executor
 
     for name in formats:
         try:
             get_exporter(name)
         except ValueError as exc:
             _fail(str(exc))
+    if scheduler and executor != "dask":
+        _fail("--scheduler goes with --executor dask")
+    try:
+        check_executor(executor, scheduler)
+    except (ValueError, ImportError) as exc:
+        _fail(str(exc).replace("executor='dask' needs", "--executor dask needs").replace("scheduler='", "--scheduler '"))
+    extract_options = {"executor": executor, "scheduler": scheduler}
     bar = tqdm(desc="documents", unit="doc", disable=(not progress) if progress is not None else None,
                file=sys.stderr, dynamic_ncols=True)
     if not use_store:
-        _build_in_memory(inputs, output, formats, jobs, segmenter, bar)
+        _build_in_memory(inputs, output, formats, jobs, segmenter, bar, extract_options)
     from .corpus import Corpus, CorpusError
     from .store import StoreError
 
     try:
         with Corpus(output) as corpus:
             report = corpus.build(inputs, segmenter=segmenter, n_process=jobs, formats=list(formats) or None,
-                                  progress=lambda _item: bar.update(1), export=export)
-    except (CorpusError, StoreError) as exc:
+                                  progress=lambda _item: bar.update(1), export=export,
+                                  extract_options=extract_options)
+    except (CorpusError, StoreError, ConnectionError) as exc:  # ConnectionError: no Dask scheduler there
         _fail(str(exc), EXIT_PARTIAL)
     finally:
         bar.close()
@@ -107,7 +120,7 @@ def build(inputs: tuple[str, ...], output: str, formats: tuple[str, ...], jobs: 
 
 
 def _build_in_memory(inputs: tuple[str, ...], output: str, formats: tuple[str, ...], jobs: int, segmenter: str,
-                     bar) -> None:
+                     bar, extract_options: dict) -> None:
     """`kgraph build --no-store`: extract everything in memory, write the files, exit."""
     from .exporters import save
     from .pipeline import BuildReport
@@ -117,7 +130,9 @@ def _build_in_memory(inputs: tuple[str, ...], output: str, formats: tuple[str, .
     started = time.perf_counter()
     try:
         kg = build_graph(list(inputs), segmenter=segmenter, n_process=jobs, report=report,
-                         progress=lambda _doc: bar.update(1))
+                         progress=lambda _doc: bar.update(1), **extract_options)
+    except ConnectionError as exc:  # no Dask scheduler there
+        _fail(str(exc), EXIT_PARTIAL)
     finally:
         bar.close()
     for failure in report.failures:

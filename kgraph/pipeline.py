@@ -78,8 +78,7 @@ def extract(documents: Iterable[Document], *, segmenter: str = "jieba", n_proces
     then ignored): ``scheduler`` is its address (``"tcp://HOST:PORT"``) or a ``distributed.Client``. Each
     worker process builds kgraph's pipeline once; kgraph must be installed on the workers.
     """
-    if executor not in EXECUTORS:
-        raise ValueError(f"unknown executor {executor!r}; choose one of {', '.join(EXECUTORS)}")
+    check_executor(executor, scheduler if executor == "dask" else None)
     if executor == "dask":
         yield from _extract_dask(documents, segmenter=segmenter, batch_size=batch_size, scheduler=scheduler)
         return
@@ -118,19 +117,33 @@ def _extract_batch_on_worker(batch: list[Document], segmenter: str) -> list[Extr
         return _extract_batch(batch, segmenter)
 
 
+def check_executor(executor: str, scheduler=None) -> None:
+    """Fail before any work when ``executor`` cannot run: ValueError for an unknown executor or Dask
+    without a scheduler address, ImportError (naming the ``[dask]`` extra) when distributed is missing."""
+    if executor not in EXECUTORS:
+        raise ValueError(f"unknown executor {executor!r}; choose one of {', '.join(EXECUTORS)}")
+    if executor == "dask":
+        if not scheduler:
+            raise ValueError("executor='dask' needs the address of a Dask scheduler, e.g. scheduler='tcp://HOST:8786'")
+        try:
+            import distributed  # noqa: F401
+        except ImportError as exc:
+            raise ImportError(DASK_EXTRA_HINT) from exc
+
+
 def dask_client(scheduler):
     """A ``distributed.Client`` for ``scheduler`` (an address such as ``"tcp://HOST:PORT"``).
 
-    Raises ImportError naming the ``[dask]`` extra when distributed is not installed, ValueError when no
-    scheduler is given (kgraph sends work to an existing cluster; it does not start one).
+    Raises what :func:`check_executor` raises, and ConnectionError when the scheduler cannot be reached
+    (kgraph sends work to an existing cluster; it does not start one).
     """
-    if not scheduler:
-        raise ValueError("executor='dask' needs the address of a Dask scheduler, e.g. scheduler='tcp://HOST:8786'")
+    check_executor("dask", scheduler)
+    from distributed import Client
+
     try:
-        from distributed import Client
-    except ImportError as exc:
-        raise ImportError(DASK_EXTRA_HINT) from exc
-    return Client(scheduler, set_as_default=False)
+        return Client(scheduler, set_as_default=False)
+    except OSError as exc:  # TimeoutError included
+        raise ConnectionError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from exc
 
 
 def _extract_dask(documents: Iterable[Document], *, segmenter: str, batch_size: int,

@@ -16,11 +16,17 @@ People
     tied to different organisations stay two nodes. A person the document ties to no organisation gets
     the bare name as key, and shares that node with every other such mention.
 
+Names
+    A node's label is the same whichever form a document used (the canonical name, else the name without
+    its legal forms; a person's name), so the graph of each document names a merged node alike; every
+    other surface form is an alias (``schema:alternateName``).
+
 Other kinds keep their own key (``props["key"]`` or the name), as before.
 """
 from __future__ import annotations
 
 import functools
+import unicodedata
 from dataclasses import dataclass
 
 from .iri import entity_iri, normalize_name
@@ -55,26 +61,43 @@ def _org_lexicon() -> tuple[dict[str, str], tuple[str, ...], frozenset[str]]:
     return canonical, legal, places
 
 
+def _organization_stem(name: str) -> tuple[str, str | None]:
+    """``(name without its legal forms, spaces and width variants, the lexicon's canonical name or None)``."""
+    canonical, legal, places = _org_lexicon()
+    stem = "".join(unicodedata.normalize("NFKC", name).split())
+    while True:
+        if normalize_name(stem) in canonical:
+            return stem, canonical[normalize_name(stem)]
+        for suffix in legal:
+            shorter = stem[: -len(suffix)]
+            if normalize_name(stem).endswith(suffix) and len(shorter) >= MIN_KEY_CHARS \
+                    and normalize_name(shorter) not in places:
+                stem = shorter
+                break
+        else:
+            return stem, None
+
+
 def organization_key(name: str) -> tuple[str, str]:
     """``(merge key, merge reason)`` of an organisation name.
 
     >>> organization_key("阿里")[0], organization_key("星河科技有限公司")[0]
     ('阿里巴巴集团', '星河科技')
     """
-    canonical, legal, places = _org_lexicon()
-    key = normalize_name(name)
-    while True:
-        if key in canonical:
-            known = canonical[key]
-            return normalize_name(known), f"known organisation {known} and its short forms (lexicon)"
-        for suffix in legal:
-            stem = key
-            if key.endswith(suffix) and len(stem) >= MIN_KEY_CHARS and stem not in places:
-                key = stem
-                break
-        else:
-            # one reason per key, whatever form a document used, so that it does not depend on document order
-            return key, f"same name once legal forms are removed: {key}"
+    stem, known = _organization_stem(name)
+    if known is not None:
+        return normalize_name(known), f"known organisation {known} and its short forms (lexicon)"
+    key = normalize_name(stem)
+    # one reason per key, whatever form a document used, so that it does not depend on document order
+    return key, f"same name once legal forms are removed: {key}"
+
+
+def organization_name(name: str) -> str:
+    """The name an organisation node shows, the same whichever form a document used: the lexicon's
+    canonical name, else the name without its legal forms (星河科技有限公司 -> 星河科技; the full form
+    stays an alias). Each document's graph then names the node alike."""
+    stem, known = _organization_stem(name)
+    return known if known is not None else stem
 
 
 def organization_iri(name: str) -> str:
@@ -128,9 +151,7 @@ def resolve_entity(entity: Entity, organization: str | None = None) -> Resolutio
     """Where ``entity`` goes; ``organization`` is what its document ties a person to (see :func:`affiliations`)."""
     if entity.kind == Kind.ORGANIZATION:
         key, reason = organization_key(entity.name)
-        canonical, _legal, _places = _org_lexicon()
-        label = canonical.get(key, entity.name)
-        return Resolution(entity_iri(Kind.ORGANIZATION, key), label, key, reason)
+        return Resolution(entity_iri(Kind.ORGANIZATION, key), organization_name(entity.name), key, reason)
     if entity.kind == Kind.PERSON:
         key, reason = person_key(entity.name, organization)
         return Resolution(entity_iri(Kind.PERSON, key), entity.name, key, reason)
@@ -144,12 +165,20 @@ def resolve(extraction: Extraction) -> dict[EntityRef, Resolution]:
 
 
 def preferred_label(a: str, b: str) -> str:
-    """Of two names for one node, the one to show: the longer (the full legal name), then the smaller string.
-
-    A total order, so the label of a merged node does not depend on the order its documents came in.
-    """
+    """Of two names proposed for one node (which differ at most in case), the one to show: the longer,
+    then the smaller string. A total order, so the label does not depend on the order of the documents."""
     return min(a, b, key=lambda name: (-len(name), name))
 
 
-__all__ = ["Resolution", "organization_key", "organization_iri", "person_key", "person_iri", "affiliations",
-           "resolve_entity", "resolve", "preferred_label"]
+__all__ = [
+    "Resolution",
+    "affiliations",
+    "organization_iri",
+    "organization_key",
+    "organization_name",
+    "person_iri",
+    "person_key",
+    "preferred_label",
+    "resolve",
+    "resolve_entity",
+]
