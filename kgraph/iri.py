@@ -23,7 +23,7 @@ def _digest(*parts: str) -> str:
 
 def _iri_segment(text: str) -> str:
     """Percent-encode what an IRI path segment cannot hold; keep CJK and other letters readable."""
-    return "".join(ch if ord(ch) > 127 and unicodedata.category(ch)[0] in "LN" else quote(ch, safe="-._~")
+    return "".join(ch if ord(ch) > 127 and unicodedata.category(ch)[0] in "LN" else quote(ch, safe="-._~@")
                    for ch in text)
 
 
