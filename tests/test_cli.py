@@ -13,6 +13,7 @@ import sys
 
 import pytest
 from click.testing import CliRunner
+from conftest import REPO
 
 from kgraph.cli import main
 
@@ -89,7 +90,8 @@ def test_group_help_lists_every_command():
 
 
 def test_help_in_a_real_process():
-    proc = subprocess.run([sys.executable, "-m", "kgraph.cli", "--help"], check=False, capture_output=True, text=True, timeout=60)
+    proc = subprocess.run([sys.executable, "-m", "kgraph.cli", "--help"], check=False, capture_output=True, text=True,
+                          timeout=60, cwd=REPO / "tests")
     assert proc.returncode == 0, proc.stderr
     assert "Usage:" in proc.stdout and "Exit status" in proc.stdout
 
@@ -392,7 +394,7 @@ def test_extract_a_jsonl_corpus(tmp_path):
 def test_each_bad_file_is_reported_once(mixed_corpus, tmp_path):
     _, folder, _ = mixed_corpus
     proc = subprocess.run([sys.executable, "-m", "kgraph.cli", "build", str(folder), "-o", str(tmp_path / "out"),
-                           "-f", "turtle"], check=False, capture_output=True, text=True, timeout=120)
+                           "-f", "turtle"], check=False, capture_output=True, text=True, timeout=120, cwd=tmp_path)
     assert proc.returncode == 1
     assert "Traceback" not in proc.stderr
     assert proc.stderr.count("empty.txt") == 1, proc.stderr

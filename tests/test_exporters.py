@@ -97,7 +97,7 @@ def test_importing_the_registry_imports_no_exporter():
         assert "kgraph.exporters.rdf" in sys.modules
         assert "kgraph.exporters.tabular" not in sys.modules
     """)
-    result = subprocess.run([sys.executable, "-c", code], check=False, cwd=REPO, capture_output=True,
+    result = subprocess.run([sys.executable, "-c", code], check=False, cwd=REPO / "tests", capture_output=True,
                             text=True, timeout=120)
     assert result.returncode == 0, result.stderr
 
@@ -238,11 +238,12 @@ def test_output_does_not_depend_on_the_hash_seed(tmp_path):
         kg = KnowledgeGraph().update([make_extraction(), make_extraction(person="李四", doc_id="doc-2")])
         save(kg, sys.argv[1], {OWN_FORMATS!r})
     """)
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(REPO), str(REPO / "tests")]))
+    # tests/ for conftest; not the repository root: its kgraph/ is the checkout, not the installed package
+    env = dict(os.environ, PYTHONPATH=str(REPO / "tests"))
     outputs = []
     for seed in ("1", "2"):
         out = tmp_path / f"seed{seed}"
-        result = subprocess.run([sys.executable, "-c", code, str(out)], check=False, cwd=REPO, capture_output=True,
+        result = subprocess.run([sys.executable, "-c", code, str(out)], check=False, cwd=tmp_path, capture_output=True,
                                 text=True, timeout=300, env=dict(env, PYTHONHASHSEED=seed))
         assert result.returncode == 0, result.stderr
         outputs.append(_files(out))

@@ -216,7 +216,7 @@ RUN = textwrap.dedent("""
 """)
 
 
-def test_iris_are_identical_across_runs_of_the_pipeline():
+def test_iris_are_identical_across_runs_of_the_pipeline(tmp_path):
     """Two processes (other hash seeds, other document order) give the same nodes from real text."""
     texts = ["星河科技有限公司首席执行官张伟在发布会上表示，公司将继续投入研发。",
              "星河科技CEO张伟称，今年营收增长30%。阿里巴巴集团董事长张勇也出席了会议。",
@@ -224,7 +224,7 @@ def test_iris_are_identical_across_runs_of_the_pipeline():
     outputs = []
     for seed, order in (("1", "forward"), ("2", "reversed")):
         env = {**os.environ, "PYTHONHASHSEED": seed}
-        done = subprocess.run([sys.executable, "-c", RUN, json.dumps(texts), order], env=env,
+        done = subprocess.run([sys.executable, "-c", RUN, json.dumps(texts), order], env=env, cwd=tmp_path,
                               capture_output=True, text=True, timeout=300, check=False)
         assert done.returncode == 0, done.stderr
         outputs.append(json.loads(done.stdout))
