@@ -33,7 +33,7 @@ TARGET_SPEEDUP = 1.7
 TARGET_PEAK_MB = 1536
 
 
-def _max_rss_mb(who: int) -> float:
+def max_rss_mb(who: int) -> float:
     # Linux reports ru_maxrss in KiB (macOS in bytes)
     scale = 1024 * 1024 if sys.platform == "darwin" else 1024
     return resource.getrusage(who).ru_maxrss / scale
@@ -84,8 +84,8 @@ def measure(corpus: Path, jobs: int, limit: int | None) -> dict:
         "chars_per_cpu_s": round(characters / (parent_cpu + workers_cpu)),
         "free_cores_build_s": round(free_cores_s, 2),
         "nodes": graph.number_of_nodes(), "edges": graph.number_of_edges(),
-        "peak_rss_parent_mb": round(_max_rss_mb(resource.RUSAGE_SELF)),
-        "peak_rss_largest_child_mb": round(_max_rss_mb(resource.RUSAGE_CHILDREN)),
+        "peak_rss_parent_mb": round(max_rss_mb(resource.RUSAGE_SELF)),
+        "peak_rss_largest_child_mb": round(max_rss_mb(resource.RUSAGE_CHILDREN)),
     }
 
 
@@ -97,6 +97,17 @@ def run_isolated(corpus: Path, jobs: int, limit: int | None) -> dict:
     if done.returncode != 0:
         raise SystemExit(f"-j {jobs} failed:\n{done.stderr}")
     return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def finish(result: dict, json_path: Path) -> None:
+    """Name the machine under the tables and write the figures as JSON (every benchmark ends so)."""
+    m = result["machine"]
+    print(f"\nmachine: {m['cpu']}, {m['cores']} cores, {m['memory_gb']} GB, Python {m['python']}")
+
+    from kgraph.io import atomic_write
+
+    with atomic_write(json_path) as fh:
+        fh.write(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
 
 
 def machine() -> dict:
@@ -164,13 +175,7 @@ def main(argv=None) -> int:
         load = os.getloadavg()[0]
         result["load_average_1min_after"] = round(load, 2)
         print(f"load average (1 min) at the end: {load:.2f} — other work on the machine slows -j 2 first")
-    m = result["machine"]
-    print(f"\nmachine: {m['cpu']}, {m['cores']} cores, {m['memory_gb']} GB, Python {m['python']}")
-
-    from kgraph.io import atomic_write
-
-    with atomic_write(args.json) as fh:
-        fh.write(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
+    finish(result, args.json)
     return 0
 
 

@@ -8,26 +8,20 @@ Rates are measured in one run so that their ratios (component shares) hold on a 
 from __future__ import annotations
 
 import argparse
-import json
-import platform
 import resource
 import sys
 import time
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-DEFAULT_CORPUS = HERE.parent.parent / "shared" / "data" / "news" / "sina_tech_2018"
-
-
-def peak_rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_corpus import DEFAULT_CORPUS, RESULTS, max_rss_mb, finish, machine  # noqa: E402  (same folder)
 
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     ap.add_argument("--docs", type=int, default=300)
-    ap.add_argument("--json", type=Path, help="also write the figures as JSON here")
+    ap.add_argument("--json", type=Path, default=RESULTS / "bench_pipeline.json", help="write the figures as JSON here")
     args = ap.parse_args(argv)
     files = sorted(args.corpus.glob("*.txt"))[: args.docs]
     if not files:
@@ -67,10 +61,10 @@ def main(argv=None) -> int:
     dataset = kg.to_rdf()
     rdf_time = time.perf_counter() - t
     result = {
-        "machine": f"{platform.machine()} {platform.processor() or ''} python {platform.python_version()}".strip(),
+        "machine": machine(),
         "documents": len(docs), "characters": chars, "startup_s": round(startup, 2),
         "extraction_s": round(elapsed, 2), "chars_per_s": round(chars / elapsed), "chars_per_cpu_s": round(chars / cpu), "docs_per_s": round(len(docs) / elapsed, 1),
-        "peak_rss_mb": round(peak_rss_mb()), "rdf_mapping_s": round(rdf_time, 2), "quads": len(dataset),
+        "peak_rss_mb": round(max_rss_mb(resource.RUSAGE_SELF)), "rdf_mapping_s": round(rdf_time, 2), "quads": len(dataset),
         "component_share": {k: round(v / elapsed, 3) for k, v in per_component.items()},
     }
     print("| documents | characters | start-up s | chars/s (wall) | chars per CPU-s (per core) | docs/s | peak RSS MB |")
@@ -83,9 +77,7 @@ def main(argv=None) -> int:
     for k, v in result["component_share"].items():
         print(f"| {k} | {v:.1%} |")
     print(f"\nRDF mapping of the result: {rdf_time:.2f} s for {len(dataset)} quads")
-    if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps(result, indent=2, ensure_ascii=False), encoding="utf-8")
+    finish(result, args.json)
     return 0
 
 

@@ -371,7 +371,7 @@ def main(argv=None) -> int:
     args = ap.parse_args(argv)
 
     import pyoxigraph as ox
-    from bench_corpus import machine  # same folder
+    from bench_corpus import finish, machine  # same folder
 
     work = Path(tempfile.mkdtemp(prefix="kgraph-bench-store-"))
     try:
@@ -423,13 +423,7 @@ def main(argv=None) -> int:
               f"{cell(q, 'oxrdflib_ms')} | {on_union} |")
     print(f"\nmedian of {args.runs} runs on the merged default graph; one run on the union (Oxigraph repeats a "
           "triple once per named graph that holds it)")
-    m = result["machine"]
-    print(f"machine: {m['cpu']}, {m['cores']} cores, {m['memory_gb']} GB, Python {m['python']}")
-
-    from kgraph.io import atomic_write
-
-    with atomic_write(args.json) as fh:
-        fh.write(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
+    finish(result, args.json)
     return 0
 
 

@@ -304,22 +304,18 @@ def read_cluener(path: str | Path) -> list[Example]:
     """CLUENER JSON lines: {"text", "label": {type: {string: [[start, end_inclusive], ...]}}}."""
     path = Path(path)
     examples = []
-    with open(path, encoding="utf-8-sig") as fh:
-        for n, line in enumerate(fh, 1):
-            if not line.strip():
-                continue
-            record = _json_record(line, path, n)
-            text = record.get("text")
-            if not isinstance(text, str):
-                raise ValueError(f"{path}:{n}: no text")
-            spans = []
-            for label, strings in (record.get("label") or {}).items():
-                for string, positions in strings.items():
-                    for start, end in positions:
-                        if text[start:end + 1] != string:
-                            raise ValueError(f"{path}:{n}: {string!r} is not at [{start}, {end}]")
-                        spans.append((start, end + 1, label))
-            examples.append(Example(f"{path.name}:{n}", text, tuple(sorted(set(spans)))))
+    for n, record in _json_lines(path):
+        text = record.get("text")
+        if not isinstance(text, str):
+            raise ValueError(f"{path}:{n}: no text")
+        spans = []
+        for label, strings in (record.get("label") or {}).items():
+            for string, positions in strings.items():
+                for start, end in positions:
+                    if text[start:end + 1] != string:
+                        raise ValueError(f"{path}:{n}: {string!r} is not at [{start}, {end}]")
+                    spans.append((start, end + 1, label))
+        examples.append(Example(f"{path.name}:{n}", text, tuple(sorted(set(spans)))))
     return examples
 
 
@@ -327,29 +323,30 @@ def read_duie(path: str | Path) -> list[RelationExample]:
     """DuIE JSON lines: {"text", "spo_list": [{"predicate", "subject", "object": {"@value": ...} or str}]}."""
     path = Path(path)
     examples = []
+    for n, record in _json_lines(path):
+        triples = []
+        for spo in record.get("spo_list") or []:
+            obj = spo.get("object")
+            obj = obj.get("@value") if isinstance(obj, dict) else obj
+            if isinstance(obj, str) and isinstance(spo.get("subject"), str):
+                triples.append((spo["predicate"], spo["subject"].strip(), obj.strip()))
+        examples.append(RelationExample(f"{path.name}:{n}", record.get("text") or "", tuple(triples)))
+    return examples
+
+
+def _json_lines(path: Path):
+    """(line number, JSON object) of each non-blank line; a line that is no JSON object is an error naming it."""
     with open(path, encoding="utf-8-sig") as fh:
         for n, line in enumerate(fh, 1):
             if not line.strip():
                 continue
-            record = _json_record(line, path, n)
-            triples = []
-            for spo in record.get("spo_list") or []:
-                obj = spo.get("object")
-                obj = obj.get("@value") if isinstance(obj, dict) else obj
-                if isinstance(obj, str) and isinstance(spo.get("subject"), str):
-                    triples.append((spo["predicate"], spo["subject"].strip(), obj.strip()))
-            examples.append(RelationExample(f"{path.name}:{n}", record.get("text") or "", tuple(triples)))
-    return examples
-
-
-def _json_record(line: str, path: Path, n: int) -> dict:
-    try:
-        record = json.loads(line)
-    except json.JSONDecodeError as exc:
-        raise ValueError(f"{path}:{n}: not JSON ({exc.msg})") from None
-    if not isinstance(record, dict):
-        raise ValueError(f"{path}:{n}: not a JSON object")
-    return record
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise ValueError(f"{path}:{n}: not JSON ({exc.msg})") from None
+            if not isinstance(record, dict):
+                raise ValueError(f"{path}:{n}: not a JSON object")
+            yield n, record
 
 
 def read_gold_graph(path: str | Path, root: str | Path | None = None) -> list[GoldGraph]:

@@ -5,12 +5,11 @@ import functools
 import re
 from dataclasses import dataclass, field
 from importlib import resources
-from pathlib import Path
 
 
-def ontology_path(name: str) -> Path:
-    """Path of a file shipped in ontology/ (installed as the package ``kgraph.ontology``)."""
-    return Path(str(resources.files("kgraph.ontology").joinpath(name)))
+def ontology_text(name: str) -> str:
+    """A file shipped in ontology/ (installed as the package ``kgraph.ontology``)."""
+    return resources.files("kgraph.ontology").joinpath(name).read_text(encoding="utf-8")
 
 
 def _rows(name: str) -> list[list[str]]:

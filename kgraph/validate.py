@@ -22,12 +22,11 @@ class ValidationReport:
 
 def load_shapes():
     """The SHACL shapes graph, read from the installed ``kgraph.ontology`` package."""
-    from importlib.resources import files
-
     from rdflib import Graph
 
-    source = files("kgraph.ontology").joinpath(SHAPES_RESOURCE).read_text(encoding="utf-8")
-    return Graph().parse(data=source, format="turtle")
+    from .resources import ontology_text
+
+    return Graph().parse(data=ontology_text(SHAPES_RESOURCE), format="turtle")
 
 
 def _union_graph(data: Any):

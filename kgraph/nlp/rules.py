@@ -11,6 +11,7 @@ components in :mod:`kgraph.nlp.components` drive it.
 """
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 from typing import Iterable
@@ -28,10 +29,11 @@ NAME_STOP_FIRST = set("的了在是和与也还就都又把被将从对向为等
                       "一二三四五六七八九十两几")
 NAME_STOP_LAST = set("的了在是也将向称说到时等们被却我你他她曾")
 NAME_BOUNDARY_PUNCT = set("，。、；：！？,.;:!?“”\"'（）()《》〈〉【】[]·—-… \n\t")
-ADVERBS_BEFORE_VERB = re.compile(
-    r"(?:也|还|则|就|更|又|却|均|都|进一步|特别|再次|同时|随后|此前|曾|曾经|对此|现场|当天|当日|日前|近日|"
-    r"在会上|在会议上|在演讲中|在大会上|在发布会上|在现场|对记者|向记者|接受采访时|在接受[^，。]{1,12}?采访时)+$"
-)
+# what may stand between a speaker's name and the speech verb (张三也表示, 张三在会上指出)
+_SPEECH_ADVERBS = (r"(?:也|还|则|就|更|又|却|均|都|进一步|特别|再次|同时|随后|此前|曾|曾经|对此|现场|当天|当日|日前|近日|"
+                   r"在会上|在会议上|在演讲中|在大会上|在发布会上|在现场|对记者|向记者|接受采访时|在接受[^，。]{1,12}?采访时)")
+ADVERBS_BEFORE_VERB = re.compile(_SPEECH_ADVERBS + "+$")
+ADVERBS_AFTER_NAME = re.compile(_SPEECH_ADVERBS + "*")
 LATIN_NAME_RE = re.compile(r"[A-Z][a-z]+(?: [A-Z][a-z]+){1,2}")
 TRANSLIT_NAME_RE = re.compile(rf"[{CJK}]{{1,5}}(?:·[{CJK}]{{1,6}}){{1,2}}")
 CJK_NAME_RE = re.compile(rf"[{CJK}]{{2,4}}")
@@ -101,24 +103,14 @@ class Analysis:
     _in_quote: list[bool] = field(default_factory=list)
 
     # ------------------------------------------------------------------ helpers
-    def sentence_of(self, pos: int) -> tuple[int, int]:
-        lo, hi = 0, len(self.sentences) - 1
-        while lo <= hi:
-            mid = (lo + hi) // 2
-            s, e = self.sentences[mid]
-            if pos < s:
-                hi = mid - 1
-            elif pos >= e:
-                lo = mid + 1
-            else:
-                return s, e
-        return (max(0, pos), min(len(self.text), pos + 1))
-
     def sentence_index(self, pos: int) -> int:
-        for i, (s, e) in enumerate(self.sentences):
-            if s <= pos < e:
-                return i
-        return -1
+        """Index of the sentence holding ``pos``, -1 when it falls between sentences."""
+        i = bisect.bisect_right(self._sentence_starts, pos) - 1
+        return i if i >= 0 and pos < self.sentences[i][1] else -1
+
+    def sentence_of(self, pos: int) -> tuple[int, int]:
+        i = self.sentence_index(pos)
+        return self.sentences[i] if i >= 0 else (max(0, pos), min(len(self.text), pos + 1))
 
     def evidence(self, pos: int, confidence: float) -> Evidence:
         s, e = self.sentence_of(pos)
@@ -146,12 +138,6 @@ class Analysis:
     def mentions_in(self, start: int, end: int, kinds: Iterable[str] | None = None) -> list[Mention]:
         kinds = set(kinds) if kinds else None
         return [m for m in self.mentions if m.start >= start and m.end <= end and (kinds is None or m.kind in kinds)]
-
-    def mention_at(self, start: int, end: int | None = None) -> Mention | None:
-        for m in self.mentions:
-            if m.start == start and (end is None or m.end == end):
-                return m
-        return None
 
     def add_entity(self, kind: str, name: str, confidence: float, subtype: str | None = None,
                    alias: str | None = None, **props) -> Entity:
@@ -189,6 +175,7 @@ class Analysis:
     def __post_init__(self) -> None:
         self._token_starts = {t.start: i for i, t in enumerate(self.tokens)}
         self._token_ends = {t.end: i for i, t in enumerate(self.tokens)}
+        self._sentence_starts = [s for s, _ in self.sentences]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1153,7 +1140,7 @@ def _statements(a: Analysis) -> None:
     for p in [m for m in a.mentions if m.kind == Kind.PERSON]:
         s, e = a.sentence_of(p.start)
         after = a.text[p.end:e]
-        adverbs = re.match(r"(?:也|还|则|就|更|又|进一步|特别|再次|同时|随后|在会上|在会议上|在大会上|在演讲中|对此|现场)*", after)
+        adverbs = ADVERBS_AFTER_NAME.match(after)
         vm = rx.match(after, adverbs.end())
         if not vm:
             continue
