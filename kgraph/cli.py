@@ -55,8 +55,12 @@ def main(verbose: int) -> None:
               help="Where extraction runs: local processes (-j), or the workers of a Dask cluster (--scheduler; "
                    "needs kgraph[dask], and kgraph installed on the workers).")
 @click.option("--scheduler", metavar="ADDRESS", help="The Dask scheduler of --executor dask, e.g. tcp://HOST:8786.")
+@click.option("--prune", is_flag=True,
+              help="Also take out of OUTPUT the documents that INPUTS no longer hold (a file deleted from a folder, "
+                   "a record gone from a corpus); a document that could not be read this time is kept.")
 def build(inputs: tuple[str, ...], output: str, formats: tuple[str, ...], jobs: int, segmenter: str,
-          progress: bool | None, use_store: bool, export: bool, executor: str, scheduler: str | None) -> None:
+          progress: bool | None, use_store: bool, export: bool, executor: str, scheduler: str | None,
+          prune: bool) -> None:
     """Extract a knowledge graph from INPUTS and write it to a directory.
 
     INPUTS are .txt, .html/.htm, .md/.markdown (YAML front matter), .jsonl corpora (one article per line),
@@ -72,6 +76,7 @@ def build(inputs: tuple[str, ...], output: str, formats: tuple[str, ...], jobs: 
     Example:
       kgraph build examples/articles/kuaishou-gravity-conference-2022.md -o out/
       kgraph build corpus.jsonl more-articles/ -o out/ -j 2      # adds to out/
+      kgraph build articles/ -o out/ --prune                      # out/ mirrors the folder
     """
     from tqdm import tqdm
 
@@ -93,6 +98,8 @@ def build(inputs: tuple[str, ...], output: str, formats: tuple[str, ...], jobs: 
     bar = tqdm(desc="documents", unit="doc", disable=(not progress) if progress is not None else None,
                file=sys.stderr, dynamic_ncols=True)
     if not use_store:
+        if prune:
+            _fail("--prune needs the store: a build without --no-store")
         _build_in_memory(inputs, output, formats, jobs, segmenter, bar, extract_options)
     from .corpus import Corpus, CorpusError
     from .store import StoreError
@@ -101,7 +108,7 @@ def build(inputs: tuple[str, ...], output: str, formats: tuple[str, ...], jobs: 
         with Corpus(output) as corpus:
             report = corpus.build(inputs, segmenter=segmenter, n_process=jobs, formats=list(formats) or None,
                                   progress=lambda _item: bar.update(1), export=export,
-                                  extract_options=extract_options)
+                                  extract_options=extract_options, prune=prune)
     except (CorpusError, StoreError, ConnectionError) as exc:  # ConnectionError: no Dask scheduler there
         _fail(str(exc), EXIT_PARTIAL)
     finally:
@@ -111,8 +118,12 @@ def build(inputs: tuple[str, ...], output: str, formats: tuple[str, ...], jobs: 
     if report.documents == 0 and report.unchanged == 0:
         _fail("no document could be read" + (f" ({len(report.failures)} failed)" if report.failures else ""))
     held = (f"{report.entities} entities, {report.facts} facts" if export else "files not rewritten (--no-export)")
+    pruned = ""
+    if prune:
+        pruned = (", none removed (--prune waits until every input can be read)" if report.prune_skipped
+                  else f", {len(report.removed)} removed")
     click.echo(f"{report.documents} documents ({report.new} new, {report.changed} changed), {report.characters} "
-               f"characters, {report.unchanged} unchanged, {len(report.failures)} failed; {output} holds "
+               f"characters, {report.unchanged} unchanged, {len(report.failures)} failed{pruned}; {output} holds "
                f"{report.total_documents} documents, {held}; {report.seconds:.1f} s", err=True)
     for path in report.written:
         click.echo(str(path))

@@ -7,9 +7,12 @@ Layout of ``DIR``:
     the Oxigraph store (:mod:`kgraph.store`): one named graph per document;
 ``extractions/<sha1 of the document id>.json``
     what the NLP pipeline found in each document (the document itself, its entities and facts, see
-    :func:`extraction_to_data`), so the networkx graph the HTML, GraphML and CSV exports need is rebuilt
-    without running the pipeline again; and the triples of the document's named graph, from which the RDF
-    exports are written and a lost graph is restored;
+    :func:`extraction_to_data`), so nothing is extracted twice; and the triples of the document's named
+    graph, from which a lost graph is restored;
+``fragments.sqlite``
+    the export files cut into fragments, one per entity, relation, subject and named graph, and each
+    document's own graph (:mod:`kgraph.fragments`): a change recomputes the fragments it touches and the files
+    are put together again from them;
 ``manifest.json``
     document id -> fingerprint (a hash of the text, the metadata, the segmenter and the kgraph version),
     graph IRI, cache file and the name the document gives each entity; plus the export formats of the
@@ -17,14 +20,15 @@ Layout of ``DIR``:
 ``graph.ttl``, ``graph.trig``, ... (the export files)
     rewritten, each atomically, after every build or removal that changed something.
 
-The cache is the source of truth, the store and the exports are derived from it: a document's graph in
-the store is its own graph with each entity's name harmonised across documents (one ``schema:name`` per
-entity in the union, see :func:`kgraph.store.harmonise_names`).
+The cache is the source of truth; the store, the fragments and the exports are derived from it. A
+document's graph in the store is its own graph with each entity's name harmonised across documents (one
+``schema:name`` per entity in the union, see :func:`kgraph.store.harmonise_names`).
 
 Each change is atomic (the graphs it touches are replaced in one store transaction, files are written
 through :func:`kgraph.io.atomic_write`). When the directory is opened, the manifest is reconciled with the
 store and the cache; after a process that died while writing (the manifest still says so), every graph
-is checked against the cache. So an interrupted build loses at most the documents it had not finished,
+is checked against the cache, and the fragments of documents whose graph the fragments do not hold yet
+are made again from the cache. So an interrupted build loses at most the documents it had not finished,
 which the next build extracts again.
 """
 from __future__ import annotations
@@ -106,10 +110,33 @@ def is_corpus(directory: str | os.PathLike) -> bool:
 
 # -- extraction that survives a failing document ------------------------------------------------------
 
+@dataclass
+class Prepared:
+    """An extraction with what storing it needs, made where it was extracted (in a worker process, with
+    ``-j N``): the document's own graph (:func:`kgraph.graph.document_graph`) and its named graph's IRI and
+    triples (:func:`kgraph.store.document_triples`)."""
+
+    extraction: Extraction
+    graph: Any  # networkx.MultiDiGraph
+    graph_iri: str
+    triples: list[str]
+
+
+def prepare(extraction: Extraction) -> Prepared:
+    """:class:`Prepared` of one extraction (a top-level function: worker processes receive it by pickle)."""
+    from .graph import document_graph
+    from .store import document_triples
+
+    graph = document_graph(extraction)
+    iri, triples = document_triples(extraction, graph)
+    return Prepared(extraction, graph, iri, triples)
+
+
 def _extract_each(documents: Iterable[Document], *, segmenter: str, n_process: int,
-                  **options: Any) -> Iterator[Extraction | LoadError]:
-    """:func:`kgraph.pipeline.extract` over ``documents`` (``options`` passed on, e.g. ``executor``), in order;
-    a document whose extraction raises becomes a LoadError and the others go on.
+                  **options: Any) -> Iterator[Prepared | LoadError]:
+    """:func:`kgraph.pipeline.extract` over ``documents`` (``options`` passed on, e.g. ``executor``), in order,
+    each extraction passed through :func:`prepare` where it was made; a document whose extraction raises
+    becomes a LoadError and the others go on.
 
     When the pipeline raises, the documents it had taken but not returned are extracted again one by one
     (to find the one that fails), then the pipeline restarts on the rest of the stream.
@@ -130,9 +157,9 @@ def _extract_each(documents: Iterable[Document], *, segmenter: str, n_process: i
 
     while True:
         try:
-            for extraction in extract(feed(), segmenter=segmenter, n_process=n_process, **options):
+            for prepared in extract(feed(), segmenter=segmenter, n_process=n_process, then=prepare, **options):
                 in_flight.pop(0)
-                yield extraction
+                yield prepared
             return
         except Exception as exc:  # noqa: BLE001 - one document's failure must not end the build
             if not in_flight:
@@ -141,7 +168,7 @@ def _extract_each(documents: Iterable[Document], *, segmenter: str, n_process: i
             retry, in_flight[:] = list(in_flight), []
             for document in retry:
                 try:
-                    yield from extract([document], segmenter=segmenter, n_process=1)
+                    yield from extract([document], segmenter=segmenter, n_process=1, then=prepare)
                 except Exception as error:  # noqa: BLE001 - this one is the failing document
                     log.warning("extraction of %s failed: %s", document.id, error)
                     yield LoadError(document.source or document.id,
@@ -164,6 +191,7 @@ class CorpusReport:
     failures: list[LoadError] = field(default_factory=list)
     written: list[Path] = field(default_factory=list)
     total_documents: int = 0                             # documents in the directory afterwards
+    prune_skipped: bool = False                          # --prune removed nothing because an input failed
     entities: int = 0
     facts: int = 0
     seconds: float = 0.0
@@ -189,8 +217,10 @@ class Corpus:
     def __init__(self, directory: str | os.PathLike):
         self.directory = Path(directory)
         self._store = None
+        self._fragments = None  # kgraph.fragments.FragmentCache, opened with the store
         self._manifest: dict[str, Any] = self._empty_manifest()
         self._names: dict[str, dict[str, str]] = {}  # entity IRI -> {doc id: the name that document gives it}
+        self._preferred_names: dict[str, str] = {}  # entity IRI -> its preferred name, as far as computed
         self._last_flush = time.monotonic()
         self._dirty = False
 
@@ -226,12 +256,41 @@ class Corpus:
         self._store = GraphStore(store_path(self.directory))
         try:
             self._manifest = self._read_manifest()
-            self._reconcile(thorough=bool(self._manifest.get("writing")))
+            thorough = bool(self._manifest.get("writing"))
+            store_changed = self._reconcile(thorough=thorough)
+            self._open_fragments(rdf_changed=thorough or store_changed)
         except BaseException:
             self._store.close()
             self._store = None
             raise
         return self
+
+    def _open_fragments(self, rdf_changed: bool) -> None:
+        """Open the fragments of the export files and make them agree with the manifest: the graph of every
+        document whose fingerprint differs is set again from its cached extraction. ``rdf_changed``: the
+        store changed outside :meth:`add` and :meth:`remove`, so every RDF fragment is made again."""
+        from .fragments import ALL, FragmentCache
+        from .graph import document_graph
+
+        self._fragments = cache = FragmentCache(self.directory)
+        known = cache.fingerprints()
+        wanted = {doc_id: entry["fingerprint"] for doc_id, entry in self.documents.items()}
+        stale = sorted(doc_id for doc_id in known if known[doc_id] != wanted.get(doc_id))
+        for doc_id in stale:
+            cache.set_document(doc_id, None)
+        missing = sorted(doc_id for doc_id in wanted if known.get(doc_id) != wanted[doc_id])
+        if missing:
+            log.info("%s: setting the graphs of %d documents from their cached extractions", self.directory,
+                     len(missing))
+        for doc_id in missing:
+            extraction = self._load_cache(self.documents[doc_id])[0]
+            cache.set_document(doc_id, document_graph(extraction), wanted[doc_id])
+        if rdf_changed or stale or missing:
+            cache.mark("graphs", [ALL])
+            cache.mark("subjects", [ALL])
+            self._manifest["exports_current"] = False
+            self._dirty = True
+        cache.commit()
 
     @property
     def store(self):
@@ -245,7 +304,7 @@ class Corpus:
         return self._manifest["documents"]
 
     def _index_names(self) -> None:
-        self._names = {}
+        self._names, self._preferred_names = {}, {}
         for doc_id, entry in self.documents.items():
             for iri, name in entry.get("names", {}).items():
                 self._names.setdefault(iri, {})[doc_id] = name
@@ -253,11 +312,11 @@ class Corpus:
     def _preferred(self, iri: str, names: dict[str, str] | None = None) -> str:
         from .resolve import preferred_label
 
-        if names is None:
-            names = self._names[iri]
-            if len(names) == 1:  # most entities: one document names them
-                return next(iter(names.values()))
-        return functools.reduce(preferred_label, sorted(names.values()))
+        if names is not None:
+            return functools.reduce(preferred_label, sorted(names.values()))
+        if iri not in self._preferred_names:  # a hub entity has hundreds of names: reduce them once
+            self._preferred_names[iri] = functools.reduce(preferred_label, sorted(self._names[iri].values()))
+        return self._preferred_names[iri]
 
     def _harmonised(self, doc_id: str, triples: list[str], own: dict[str, str],
                     preferred: Callable[[str], str] | None = None) -> list[str]:
@@ -265,12 +324,13 @@ class Corpus:
 
         return harmonise_names(triples, own, preferred or self._preferred)
 
-    def _reconcile(self, thorough: bool) -> None:
+    def _reconcile(self, thorough: bool) -> bool:
         """Make store, cache and manifest agree: forget entries whose cache is gone, drop graphs no entry
         owns and cache files no entry names, restore missing graphs from the cache. ``thorough`` (after a
         build that did not close, e.g. killed): also take every document's names from its cache and
-        rewrite each graph that differs from what its cache gives."""
+        rewrite each graph that differs from what its cache gives. Returns whether the store changed."""
         store, documents = self._store, self.documents
+        store_changed = False
         present = store.graph_names()
         caches: dict[str, tuple[str, list[str]]] = {}
         if thorough:
@@ -298,13 +358,13 @@ class Corpus:
         owned = {entry["graph"] for entry in documents.values()}
         if present - owned:
             store.remove_graphs(present - owned)
-            self._dirty = True
+            self._dirty = store_changed = True
         for doc_id, (graph, triples) in sorted(caches.items()):
             if thorough or graph not in present:
                 expected = self._harmonised(doc_id, triples, documents[doc_id].get("names", {}))
                 if graph not in present or store.graph_ntriples(graph).decode("utf-8").splitlines() != expected:
                     store.replace_graph(graph, expected)
-                    self._dirty = True
+                    self._dirty = store_changed = True
         if thorough:
             store.rebuild_union()
         cache_dir = self.directory / EXTRACTIONS_DIRNAME
@@ -317,6 +377,7 @@ class Corpus:
             self._manifest["exports_current"] = False
         self._manifest["writing"] = False
         self.flush()
+        return store_changed
 
     def _begin_writing(self) -> None:
         """Record on disk, before the first change, that the directory is being written: should the process
@@ -328,7 +389,9 @@ class Corpus:
             self.flush()
 
     def flush(self) -> None:
-        """Write the manifest (atomically) if it changed."""
+        """Write the manifest (atomically) if it changed, and commit the fragments."""
+        if self._fragments is not None:
+            self._fragments.commit()
         if not self._dirty or self._store is None:
             return
         with atomic_write(self.directory / MANIFEST_NAME) as fh:
@@ -347,6 +410,9 @@ class Corpus:
                 self._dirty = True
             self.flush()
         finally:
+            if self._fragments is not None:
+                self._fragments.close()
+            self._fragments = None
             if self._store is not None:
                 self._store.close()
             self._store = None
@@ -366,6 +432,17 @@ class Corpus:
             return extraction_from_data(data["extraction"]), data["graph"], list(data["triples"])
         except (OSError, ValueError, KeyError, TypeError) as exc:
             raise CorpusError(f"{path}: cannot read the cached extraction: {exc}") from exc
+
+    def _graphs(self) -> Iterator[tuple[str, list[str]]]:
+        """(graph IRI, sorted N-Triples lines) of every document's graph as the store holds it, from the caches."""
+        for doc_id, entry in sorted(self.documents.items()):
+            path = self.directory / entry["cache"]
+            try:
+                data = json.loads(path.read_text(encoding="utf-8"))
+                graph, triples = data["graph"], list(data["triples"])
+            except (OSError, ValueError, KeyError, TypeError) as exc:
+                raise CorpusError(f"{path}: cannot read the cached extraction: {exc}") from exc
+            yield graph, self._harmonised(doc_id, triples, entry.get("names", {}))
 
     def is_unchanged(self, document: Document, segmenter: str = "jieba") -> bool:
         entry = self.documents.get(document.id)
@@ -399,22 +476,25 @@ class Corpus:
 
     def _commit_names(self, after: dict[str, dict[str, str]]) -> None:
         for iri, names in after.items():
+            self._preferred_names.pop(iri, None)
             if names:
                 self._names[iri] = names
             else:
                 self._names.pop(iri, None)
 
-    def add(self, extraction: Extraction, segmenter: str = "jieba") -> str:
+    def add(self, extraction: Extraction | Prepared, segmenter: str = "jieba") -> str:
         """Store one document's extraction, replacing its previous version: ``"new"`` or ``"changed"``.
 
         The cache file and one store transaction (this document's graph, plus the graphs of other documents
         whose entity gets a new preferred name) make the change; should either fail, the previous version
         stays and the error is raised.
         """
-        from .store import document_graph, own_names
+        from .rdf import subject_of
+        from .store import own_names
 
+        prepared = extraction if isinstance(extraction, Prepared) else prepare(extraction)  # nothing written yet
+        extraction, parts, graph, triples = prepared.extraction, prepared.graph, prepared.graph_iri, prepared.triples
         document = extraction.document
-        graph, triples = document_graph(extraction)  # before anything is written
         own = own_names(triples)
         store = self.store
         previous = self.documents.get(document.id)
@@ -430,6 +510,12 @@ class Corpus:
                  "graph": graph, "cache": cache_name(document.id), "characters": len(document.text),
                  "names": own}
         self._begin_writing()
+        # the subjects whose triples in the union may change: those of the document, before and after, and
+        # the entities other documents now name differently
+        subjects = {subject_of(line) for line in triples} | {f"<{iri}>" for iri in renamed}
+        if previous is not None:
+            subjects |= {subject_of(line) for line in
+                         store.graph_ntriples(previous["graph"]).decode("utf-8").splitlines()}
         cache = self.directory / entry["cache"]
         old_cache = cache.read_bytes() if previous is not None and cache.is_file() else None
         with atomic_write(cache) as fh:
@@ -446,6 +532,9 @@ class Corpus:
             raise
         self.documents[document.id] = entry
         self._commit_names(after)
+        self._fragments.set_document(document.id, parts, entry["fingerprint"])
+        self._fragments.mark("graphs", [*graphs, *drop])
+        self._fragments.mark("subjects", subjects)
         self._dirty = True
         if time.monotonic() - self._last_flush > _FLUSH_SECONDS:
             store.native.flush()  # the store's write buffers to disk: they grow with a long build otherwise
@@ -467,12 +556,21 @@ class Corpus:
         def preferred(iri: str) -> str:
             return self._preferred(iri, after[iri]) if iri in after else self._preferred(iri)
 
+        from .rdf import subject_of
+
         graphs = self._relabelled_graphs(renamed, set(removed), preferred)
         self._begin_writing()
-        self.store.replace_graphs(graphs, drop=[self.documents[doc_id]["graph"] for doc_id in removed])
+        drop = [self.documents[doc_id]["graph"] for doc_id in removed]
+        subjects = {f"<{iri}>" for iri in renamed}
+        for graph in drop:
+            subjects |= {subject_of(line) for line in self.store.graph_ntriples(graph).decode("utf-8").splitlines()}
+        self.store.replace_graphs(graphs, drop=drop)
         for doc_id in removed:
             entry = self.documents.pop(doc_id)
             (self.directory / entry["cache"]).unlink(missing_ok=True)
+            self._fragments.set_document(doc_id, None)
+        self._fragments.mark("graphs", [*graphs, *drop])
+        self._fragments.mark("subjects", subjects)
         self._commit_names(after)
         self._dirty = True
         self.flush()
@@ -507,41 +605,26 @@ class Corpus:
                 and all(path.is_file() for path in self.export_paths(formats)))
 
     def export(self, formats: Iterable[str] | None = None) -> list[Path]:
-        """Rewrite the export files (each atomically): RDF formats with Oxigraph's writers from the
-        documents' graphs as the store holds them, the others from the networkx graph rebuilt from the
-        cached extractions. Files of formats the directory was exported in before but no longer is are
-        deleted, so no stale file remains."""
-        from .exporters import get_exporter, save
-        from .graph import KnowledgeGraph
-        from .model import Kind
-        from .store import RDF_FORMATS, write_rdf_exports
+        """Rewrite the export files (each atomically) from their fragments, after recomputing the fragments of
+        what changed since the last export (see :mod:`kgraph.fragments`). Files of formats the directory was
+        exported in before but no longer is are deleted, so no stale file remains."""
+        from .exporters import get_exporter
 
         self.open()
         names = self.formats(formats)
+        exporters = [get_exporter(name) for name in names]
         started = time.perf_counter()
-        kg = KnowledgeGraph()
-        graphs: list[tuple[str, list[str]]] = []
-        for doc_id in sorted(self.documents):  # id order: the same documents give the same graph, however added
-            entry = self.documents[doc_id]
-            extraction, graph, triples = self._load_cache(entry)
-            kg.add(extraction)
-            graphs.append((graph, self._harmonised(doc_id, triples, entry.get("names", {}))))
-        log.info("read %d cached documents in %.1f s", len(graphs), time.perf_counter() - started)
-        written = write_rdf_exports(self.directory, [n for n in names if n in RDF_FORMATS], graphs)
-        del graphs
-        for name in names:
-            if name not in RDF_FORMATS:
-                started = time.perf_counter()
-                written += save(kg, self.directory, [name])
-                log.info("wrote %s in %.1f s", name, time.perf_counter() - started)
+        self._fragments.refresh(self.store, exporters, self._graphs)
+        log.info("brought the fragments up to date in %.2f s", time.perf_counter() - started)
+        started = time.perf_counter()
+        written = self._fragments.write(self.directory, exporters)
+        log.info("wrote %s in %.2f s", ", ".join(names), time.perf_counter() - started)
         for name in self._manifest.get("formats") or []:
             if name not in names:
                 for path in get_exporter(name).paths(self.directory):
                     path.unlink(missing_ok=True)
-        graph = kg.to_networkx()
-        self._manifest["stats"] = {
-            "entities": sum(1 for _, data in graph.nodes(data=True) if data.get("kind") != Kind.DOCUMENT),
-            "facts": graph.number_of_edges()}
+        entities, facts = self._fragments.counts()
+        self._manifest["stats"] = {"entities": entities, "facts": facts}
         self._manifest["formats"] = names
         self._manifest["exports_current"] = True
         self._dirty = True
@@ -553,7 +636,8 @@ class Corpus:
     def build(self, inputs: Iterable[str | os.PathLike], *, segmenter: str = "jieba", n_process: int = 1,
               formats: Iterable[str] | None = None,
               progress: Callable[[Document | LoadError], None] | None = None,
-              extract_options: dict[str, Any] | None = None, export: bool = True) -> CorpusReport:
+              extract_options: dict[str, Any] | None = None, export: bool = True,
+              prune: bool = False) -> CorpusReport:
         """Add the documents of ``inputs`` (files, folders, .jsonl corpora, "-"), streaming: a document
         whose fingerprint the manifest already holds is skipped without extraction, a new one is added, a
         changed one replaces its previous version. Then the exports are rewritten if anything changed
@@ -562,7 +646,9 @@ class Corpus:
         ``batch_size``).
 
         A document that cannot be read, extracted or stored is recorded in ``report.failures``; the others
-        are kept.
+        are kept. ``prune``: afterwards, remove the documents the directory holds that ``inputs`` did not give,
+        unless an input failed (a broken JSON Lines record does not say which document it was: nothing is
+        removed then, ``report.prune_skipped`` says so).
         """
         from .loaders import iter_documents
 
@@ -571,8 +657,12 @@ class Corpus:
         if is_corpus(self.directory):
             self.open()  # lock first, then trust the manifest
 
+        seen: set[str] = set()  # the ids of the documents the inputs gave
+
         def to_extract() -> Iterator[Document]:
             for item in iter_documents(inputs):
+                if not isinstance(item, LoadError):
+                    seen.add(item.id)
                 if isinstance(item, LoadError):
                     report.failures.append(item)
                 elif self.is_unchanged(item, segmenter):
@@ -589,7 +679,7 @@ class Corpus:
                 if isinstance(outcome, LoadError):
                     report.failures.append(outcome)
                 else:
-                    document = outcome.document
+                    document = outcome.extraction.document
                     try:
                         status = self.add(outcome, segmenter)
                     except Exception as exc:  # noqa: BLE001 - the other documents go on
@@ -604,9 +694,14 @@ class Corpus:
                         else:
                             report.changed += 1
                 if progress:
-                    progress(outcome if isinstance(outcome, LoadError) else outcome.document)
+                    progress(outcome if isinstance(outcome, LoadError) else outcome.extraction.document)
         finally:
             self.flush()
+        if prune and self._store is not None:
+            if report.failures:
+                report.prune_skipped = True
+            else:
+                report.removed, _ = self.remove(sorted(set(self.documents) - seen))
         if self._store is not None and export:
             report.written = self.export_paths(formats) if self.exports_current(formats) else self.export(formats)
         self._fill_totals(report)
@@ -638,6 +733,7 @@ __all__ = [
     "Corpus",
     "CorpusError",
     "CorpusReport",
+    "Prepared",
     "cache_name",
     "document_from_data",
     "document_to_data",
@@ -645,4 +741,5 @@ __all__ = [
     "extraction_to_data",
     "fingerprint",
     "is_corpus",
+    "prepare",
 ]

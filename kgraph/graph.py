@@ -35,14 +35,55 @@ def edge_key(relation: str, props: dict[str, Any]) -> str:
     return "|".join(parts)
 
 
-class KnowledgeGraph:
-    """Entities and facts of any number of documents, merged by IRI."""
+def document_graph(extraction: Extraction) -> nx.MultiDiGraph:
+    """One document's entities and facts as a graph: the document's node, one node per entity (the mentions
+    of one entity in the document merged already) and one edge per fact, keyed as in any KnowledgeGraph.
 
-    def __init__(self, graph: nx.MultiDiGraph | None = None):
-        self.graph = graph if graph is not None else nx.MultiDiGraph()
-        self.report = None  # a pipeline.BuildReport when the graph came from kgraph.build
+    Merging document graphs (:meth:`KnowledgeGraph.merge`) in document order gives the graph of those
+    documents, so a build directory can keep each document's graph and recompute only what a change touches.
+    """
+    builder = _DocumentGraphBuilder()
+    builder.add(extraction)
+    return builder.graph
 
-    # -- building -------------------------------------------------------------------------------
+
+# Node attributes merge_node_attrs combines; any other attribute is kept from the first description.
+_MERGED_NODE_ATTRS = frozenset({"label", "aliases", "docs", "mentions", "confidence", "subtype"})
+
+
+def merge_node_attrs(node: dict[str, Any], other: dict[str, Any]) -> None:
+    """Merge what ``other`` says of a node into ``node``, in place: the preferred label (every other name an
+    alias), documents and mentions joined, the best confidence; a subtype and every other attribute are
+    kept from the first description that has them."""
+    names = {node["label"], other["label"], *node.get("aliases", ()), *other.get("aliases", ())}
+    node["label"] = preferred_label(node["label"], other["label"])
+    node["aliases"] = sorted(names - {node["label"]})
+    node["docs"] = sorted(set(node.get("docs", ())) | set(other.get("docs", ())))
+    node["mentions"] = node.get("mentions", []) + list(other.get("mentions", ()))
+    node["confidence"] = max(node.get("confidence", 0.0), other.get("confidence", 0.0))
+    if other.get("subtype") and not node.get("subtype"):
+        node["subtype"] = other["subtype"]
+    for name, value in other.items():
+        if name not in node and name not in _MERGED_NODE_ATTRS:
+            node[name] = value
+
+
+def merge_edge_attrs(edge: dict[str, Any], other: dict[str, Any]) -> None:
+    """Merge what ``other`` says of an edge into ``edge``, in place: evidence joined (each once), the best
+    confidence; every other attribute is kept from the first description."""
+    for evidence in other.get("evidence", ()):
+        if evidence not in edge["evidence"]:
+            edge["evidence"].append(evidence)
+    edge["confidence"] = max(edge["confidence"], other["confidence"])
+
+
+class _DocumentGraphBuilder:
+    """Makes :func:`document_graph`: the entities of one extraction resolved and merged by IRI, its facts as
+    edges between them."""
+
+    def __init__(self) -> None:
+        self.graph = nx.MultiDiGraph()
+
     def add(self, extraction: Extraction) -> None:
         doc = extraction.document
         doc_node = self._add_document(doc)
@@ -59,11 +100,6 @@ class KnowledgeGraph:
                 continue  # two forms of one name (星河科技有限公司 / 星河科技) merged into one node
             self._merge_edge(iris[fact.subject], iris[fact.object], fact)
         self.graph.nodes[doc_node]["entities"] = sorted(set(iris.values()))
-
-    def update(self, extractions: Iterable[Extraction]) -> "KnowledgeGraph":
-        for extraction in extractions:
-            self.add(extraction)
-        return self
 
     def _add_document(self, doc: Document) -> str:
         iri = document_iri(doc.id)
@@ -83,48 +119,67 @@ class KnowledgeGraph:
         return iri
 
     def _merge_node(self, resolution: Resolution, entity: Entity, doc_id: str) -> None:
-        g = self.graph
-        iri = resolution.iri
-        mentions = [[doc_id, s, e] for s, e in entity.mentions]
         names = {entity.name, resolution.label} | entity.aliases
-        if iri not in g:
-            attrs: dict[str, Any] = {"kind": entity.kind, "label": resolution.label,
-                                     "aliases": sorted(names - {resolution.label}),
-                                     "docs": [doc_id], "mentions": mentions,
-                                     "confidence": round(entity.confidence, 3)}
-            if resolution.merge_key is not None:
-                attrs["merge_key"] = resolution.merge_key
-                attrs["merge_reason"] = resolution.merge_reason
-            if entity.subtype:
-                attrs["subtype"] = entity.subtype
-            attrs.update({k: v for k, v in entity.props.items() if k != "key" and v is not None})
-            g.add_node(iri, **attrs)
-            return
-        node = g.nodes[iri]
-        names |= {node["label"]} | set(node.get("aliases", []))
-        node["label"] = preferred_label(node["label"], resolution.label)
-        node["aliases"] = sorted(names - {node["label"]})
-        node["docs"] = sorted(set(node["docs"]) | {doc_id})
-        node["mentions"] = node.get("mentions", []) + mentions
-        node["confidence"] = max(node.get("confidence", 0.0), round(entity.confidence, 3))
-        if entity.subtype and not node.get("subtype"):
-            node["subtype"] = entity.subtype
-        for k, v in entity.props.items():
-            if k != "key" and v is not None and k not in node:
-                node[k] = v
+        attrs: dict[str, Any] = {"kind": entity.kind, "label": resolution.label,
+                                 "aliases": sorted(names - {resolution.label}), "docs": [doc_id],
+                                 "mentions": [[doc_id, s, e] for s, e in entity.mentions],
+                                 "confidence": round(entity.confidence, 3)}
+        if resolution.merge_key is not None:
+            attrs["merge_key"] = resolution.merge_key
+            attrs["merge_reason"] = resolution.merge_reason
+        if entity.subtype:
+            attrs["subtype"] = entity.subtype
+        attrs.update({k: v for k, v in entity.props.items() if k != "key" and v is not None})
+        if resolution.iri in self.graph:
+            merge_node_attrs(self.graph.nodes[resolution.iri], attrs)
+        else:
+            self.graph.add_node(resolution.iri, **attrs)
 
     def _merge_edge(self, u: str, v: str, fact: Fact) -> None:
         key = edge_key(fact.relation, fact.props)
         evidence = fact.evidence.as_dict()
-        if self.graph.has_edge(u, v, key):
-            data = self.graph.edges[u, v, key]
-            if evidence not in data["evidence"]:
-                data["evidence"].append(evidence)
-            data["confidence"] = max(data["confidence"], evidence["confidence"])
-            return
         attrs = {"relation": fact.relation, "confidence": evidence["confidence"], "evidence": [evidence]}
         attrs.update({k: v for k, v in fact.props.items() if v is not None})
-        self.graph.add_edge(u, v, key=key, **attrs)
+        if self.graph.has_edge(u, v, key):
+            merge_edge_attrs(self.graph.edges[u, v, key], attrs)
+        else:
+            self.graph.add_edge(u, v, key=key, **attrs)
+
+
+class KnowledgeGraph:
+    """Entities and facts of any number of documents, merged by IRI."""
+
+    def __init__(self, graph: nx.MultiDiGraph | None = None):
+        self.graph = graph if graph is not None else nx.MultiDiGraph()
+        self.report = None  # a pipeline.BuildReport when the graph came from kgraph.build
+
+    # -- building -------------------------------------------------------------------------------
+    def add(self, extraction: Extraction) -> None:
+        """Merge one document's entities and facts into the graph: :meth:`merge` of its :func:`document_graph`."""
+        self.merge(document_graph(extraction))
+
+    def update(self, extractions: Iterable[Extraction]) -> "KnowledgeGraph":
+        for extraction in extractions:
+            self.add(extraction)
+        return self
+
+    def merge(self, other: nx.MultiDiGraph) -> None:
+        """Merge ``other`` (one document's graph, or any graph of the same shape) into this graph, node by node
+        with :func:`merge_node_attrs` and edge by edge with :func:`merge_edge_attrs`. The attribute dicts of
+        ``other`` are taken over, not copied: do not use ``other`` afterwards."""
+        g = self.graph
+        for iri, attrs in other.nodes(data=True):
+            if iri in g and attrs.get("kind") != Kind.DOCUMENT:
+                merge_node_attrs(g.nodes[iri], attrs)
+            else:  # a new node, or a document added again: its own description stands
+                g.add_node(iri)
+                g.nodes[iri].clear()
+                g.nodes[iri].update(attrs)
+        for u, v, key, attrs in other.edges(keys=True, data=True):
+            if g.has_edge(u, v, key):
+                merge_edge_attrs(g.edges[u, v, key], attrs)
+            else:
+                g.add_edge(u, v, key=key, **attrs)
 
     # -- reading --------------------------------------------------------------------------------
     def to_networkx(self) -> nx.MultiDiGraph:
@@ -166,4 +221,5 @@ class KnowledgeGraph:
         return f"<KnowledgeGraph {self.graph.number_of_nodes()} nodes, {self.graph.number_of_edges()} edges>"
 
 
-__all__ = ["KnowledgeGraph", "Rel", "Kind", "node_iri", "edge_key"]
+__all__ = ["KnowledgeGraph", "Rel", "Kind", "document_graph", "edge_key", "merge_edge_attrs",
+           "merge_node_attrs", "node_iri"]

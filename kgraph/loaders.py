@@ -43,7 +43,7 @@ _BOMS = (  # UTF-32 first: its little-endian BOM begins with the UTF-16 one
     (codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"),
     (codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
-_CONTROL_BYTES = frozenset(range(0x20)) - frozenset(b"\t\n\r\f\v\x1b")
+_CONTROL_BYTES = bytes(sorted(frozenset(range(0x20)) - frozenset(b"\t\n\r\f\v\x1b")))
 _SAMPLE = 8192
 
 
@@ -78,7 +78,8 @@ def _looks_binary(data: bytes) -> bool:
     if b"\x00" in data:
         return True
     sample = data[:_SAMPLE]
-    return sum(byte in _CONTROL_BYTES for byte in sample) > 0.3 * len(sample)
+    control = len(sample) - len(sample.translate(None, _CONTROL_BYTES))  # counted in C, not byte by byte
+    return control > 0.3 * len(sample)
 
 
 def decode_bytes(data: bytes, source: str) -> str:

@@ -10,7 +10,7 @@ import os
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 from .graph import KnowledgeGraph
 from .model import Document, Extraction, LoadError, entity_from_data, fact_from_data
@@ -63,13 +63,19 @@ def extract_one(document: Document, segmenter: str = "jieba") -> Extraction:
     return _to_extraction(nlp(_make_doc(nlp, document)), document)
 
 
-def _extract_batch(batch: list[Document], segmenter: str) -> list[Extraction]:
-    return [extract_one(d, segmenter) for d in batch]
+def _extract_batch(batch: list[Document], segmenter: str, then: Callable[[Extraction], Any] | None = None) -> list:
+    extractions = [extract_one(d, segmenter) for d in batch]
+    return extractions if then is None else [then(extraction) for extraction in extractions]
 
 
 def extract(documents: Iterable[Document], *, segmenter: str = "jieba", n_process: int = 1,
-            batch_size: int = 16, executor: str = "local", scheduler=None) -> Iterator[Extraction]:
+            batch_size: int = 16, executor: str = "local", scheduler=None,
+            then: Callable[[Extraction], Any] | None = None) -> Iterator[Any]:
     """Extractions for a stream of documents, in input order.
+
+    ``then`` (a function that can be pickled, i.e. defined at a module's top level) is applied to each
+    extraction where it was made, in the worker process, and its results are yielded instead: work that
+    follows extraction runs in parallel too.
 
     With ``n_process > 1`` batches go to a pool of worker processes; at most ``2 * n_process`` batches are
     in flight, so memory stays bounded however long the stream is.
@@ -80,13 +86,15 @@ def extract(documents: Iterable[Document], *, segmenter: str = "jieba", n_proces
     """
     check_executor(executor, scheduler if executor == "dask" else None)
     if executor == "dask":
-        yield from _extract_dask(documents, segmenter=segmenter, batch_size=batch_size, scheduler=scheduler)
+        yield from _extract_dask(documents, segmenter=segmenter, batch_size=batch_size, scheduler=scheduler,
+                                 then=then)
         return
     if n_process <= 1:
         nlp = make_nlp(segmenter)
         docs = ((_make_doc(nlp, d), d) for d in documents)
         for doc, document in nlp.pipe(docs, as_tuples=True, batch_size=batch_size):
-            yield _to_extraction(doc, document)
+            extraction = _to_extraction(doc, document)
+            yield extraction if then is None else then(extraction)
         return
     import concurrent.futures as cf
     import multiprocessing as mp
@@ -98,12 +106,12 @@ def extract(documents: Iterable[Document], *, segmenter: str = "jieba", n_proces
         for document in documents:
             batch.append(document)
             if len(batch) >= batch_size:
-                pending.append(pool.submit(_extract_batch, batch, segmenter))
+                pending.append(pool.submit(_extract_batch, batch, segmenter, then))
                 batch = []
                 while len(pending) >= 2 * n_process:
                     yield from pending.pop(0).result()
         if batch:
-            pending.append(pool.submit(_extract_batch, batch, segmenter))
+            pending.append(pool.submit(_extract_batch, batch, segmenter, then))
         for fut in pending:
             yield from fut.result()
 
@@ -111,10 +119,11 @@ def extract(documents: Iterable[Document], *, segmenter: str = "jieba", n_proces
 _WORKER_LOCK = threading.Lock()  # one batch at a time per Dask worker process: its threads share one pipeline
 
 
-def _extract_batch_on_worker(batch: list[Document], segmenter: str) -> list[Extraction]:
+def _extract_batch_on_worker(batch: list[Document], segmenter: str,
+                             then: Callable[[Extraction], Any] | None = None) -> list:
     """What a Dask worker runs: a batch through the process's one pipeline (``make_nlp`` is cached)."""
     with _WORKER_LOCK:
-        return _extract_batch(batch, segmenter)
+        return _extract_batch(batch, segmenter, then)
 
 
 def check_executor(executor: str, scheduler=None) -> None:
@@ -146,8 +155,8 @@ def dask_client(scheduler):
         raise ConnectionError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from exc
 
 
-def _extract_dask(documents: Iterable[Document], *, segmenter: str, batch_size: int,
-                  scheduler) -> Iterator[Extraction]:
+def _extract_dask(documents: Iterable[Document], *, segmenter: str, batch_size: int, scheduler,
+                  then: Callable[[Extraction], Any] | None = None) -> Iterator[Any]:
     """Batches of documents to the workers of a Dask cluster; results in input order.
 
     At most two batches per worker thread are in flight (submitted and not yet yielded), so neither this
@@ -165,12 +174,12 @@ def _extract_dask(documents: Iterable[Document], *, segmenter: str, batch_size: 
         for document in documents:
             batch.append(document)
             if len(batch) >= batch_size:
-                pending.append(client.submit(_extract_batch_on_worker, batch, segmenter, pure=False))
+                pending.append(client.submit(_extract_batch_on_worker, batch, segmenter, then, pure=False))
                 batch = []
                 while len(pending) >= in_flight:
                     yield from pending.pop(0).result()
         if batch:
-            pending.append(client.submit(_extract_batch_on_worker, batch, segmenter, pure=False))
+            pending.append(client.submit(_extract_batch_on_worker, batch, segmenter, then, pure=False))
         while pending:
             yield from pending.pop(0).result()
     finally:

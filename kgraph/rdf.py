@@ -93,6 +93,8 @@ _TRIPLE_RELATIONS = {
 # Of those, the ones whose subject node already carries the evidence: no rdf:Statement for them.
 _UNREIFIED = {Rel.SPEAKER, Rel.MEASURES}
 
+_Triples = set  # the triples of one graph, as rdflib (subject, predicate, object) tuples
+
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?")
 _YEAR_MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
@@ -122,9 +124,11 @@ def zh_literal(value: Any) -> Literal:
 
 
 def decimal_literal(value: float | int | str) -> Literal:
-    """An ``xsd:decimal`` in plain notation (never ``1E+20``, which is no valid decimal lexical form)."""
+    """An ``xsd:decimal`` in its canonical form (XSD 1.1, as Oxigraph writes it back): plain notation (never
+    ``1E+20``, which is no valid decimal lexical form), no trailing zeros, no point for a whole number."""
     number = Decimal(str(value))
-    return Literal(format(number, "f"), datatype=XSD.decimal)
+    text = format(number.normalize(), "f") if number else "0"
+    return Literal(text, datatype=XSD.decimal)
 
 
 def date_literal(value: Any, *, date_only: bool = False) -> Literal | None:
@@ -178,7 +182,7 @@ def _best(evidence: Iterable[dict[str, Any]]) -> dict[str, Any]:
                                         int(e.get("end", 0)), str(e.get("sentence", ""))))
 
 
-def _add_provenance(graph: Graph, node: URIRef, doc: URIRef, evidence: dict[str, Any] | None,
+def _add_provenance(graph: _Triples, node: URIRef, doc: URIRef, evidence: dict[str, Any] | None,
                     fallback_confidence: float | None = None) -> None:
     graph.add((node, PROV.wasDerivedFrom, doc))
     if evidence is None:
@@ -196,29 +200,27 @@ def _add_provenance(graph: Graph, node: URIRef, doc: URIRef, evidence: dict[str,
 
 
 class _DatasetBuilder:
-    """Fills one Dataset from one networkx graph; split into methods only for readability."""
+    """Collects the triples of one networkx graph, graph by graph (a set of rdflib triples per graph IRI, None
+    for the default graph); split into methods only for readability. The triples are gathered in plain sets:
+    rdflib's in-memory store indexes every triple it is given, which costs most of the time when the
+    triples are bound for a file or for Oxigraph."""
 
     def __init__(self, kg: "KnowledgeGraph"):
         self.nx = kg.to_networkx()
-        self.dataset = Dataset()
-        bind_prefixes(self.dataset)
         # identifier -> document node IRI, for documents the graph knows
         self.documents: dict[str, str] = {
             str(data.get("identifier")): iri for iri, data in self.nx.nodes(data=True)
             if data.get("kind") == Kind.DOCUMENT}
-        self.graphs: dict[str, Graph] = {}
+        self.graphs: dict[str | None, _Triples] = {}
         # (node IRI, doc id) -> best evidence of the node-fact edges of that node in that document
         self.node_evidence: dict[tuple[str, str], dict[str, Any]] = {}
 
     # -- graphs and documents ------------------------------------------------------------------
-    def graph_for(self, doc_id: str | None) -> Graph:
-        if doc_id is None:
-            # rdflib >= 7.1 names it default_graph; 7.0 only has default_context
-            default = getattr(self.dataset, "default_graph", None)
-            return default if default is not None else self.dataset.default_context
-        if doc_id not in self.graphs:
-            self.graphs[doc_id] = self.dataset.graph(graph_iri(doc_id))
-        return self.graphs[doc_id]
+    def graph_for(self, doc_id: str | None) -> _Triples:
+        key = None if doc_id is None else str(graph_iri(doc_id))
+        if key not in self.graphs:
+            self.graphs[key] = set()
+        return self.graphs[key]
 
     def doc_node(self, doc_id: str) -> URIRef:
         return URIRef(self.documents.get(doc_id) or document_iri(doc_id))
@@ -292,13 +294,13 @@ class _DatasetBuilder:
             graph.add((node, KG.confidence, decimal_literal(confidence)))
 
     # -- facts ----------------------------------------------------------------------------------
-    def add_role(self, graph: Graph, title: str) -> URIRef:
+    def add_role(self, graph: _Triples, title: str) -> URIRef:
         role = entity_iri(Kind.ROLE, title)
         graph.add((role, RDF.type, ORG.Role))
         graph.add((role, RDFS.label, zh_literal(title)))
         return role
 
-    def add_membership(self, graph: Graph, doc_id: str, u: str, v: str, key: str, data: dict[str, Any],
+    def add_membership(self, graph: _Triples, doc_id: str, u: str, v: str, key: str, data: dict[str, Any],
                        evidence: dict[str, Any]) -> None:
         person, organization = URIRef(u), URIRef(v)
         title = str(data.get("title") or GENERIC_ROLE)
@@ -315,7 +317,7 @@ class _DatasetBuilder:
             graph.add((person, SCHEMA.worksFor, organization))
         _add_provenance(graph, membership, self.doc_node(doc_id), evidence)
 
-    def add_reified(self, graph: Graph, doc_id: str, relation: str, key: str, triple: tuple,
+    def add_reified(self, graph: _Triples, doc_id: str, relation: str, key: str, triple: tuple,
                     evidence: dict[str, Any]) -> None:
         graph.add(triple)
         subject, predicate, obj = triple
@@ -356,7 +358,7 @@ class _DatasetBuilder:
             self.add_reified(graph, doc_id, relation, key, triple, evidence or {})
 
     # -- driver ---------------------------------------------------------------------------------
-    def build(self) -> Dataset:
+    def build(self) -> dict[str | None, _Triples]:
         nx = self.nx
         # Facts per document, in a fixed order so that the same graph always gives the same triples.
         edge_plan: list[tuple[str, str, str, dict[str, Any], str | None, dict[str, Any] | None]] = []
@@ -396,7 +398,7 @@ class _DatasetBuilder:
                 self.add_entity(iri, nx.nodes[iri], doc_id)
         for u, v, key, data, doc_id, best in edge_plan:
             self.add_edge(u, v, key, data, doc_id, best)
-        return self.dataset
+        return self.graphs
 
 
 def to_dataset(kg: "KnowledgeGraph") -> Dataset:
@@ -404,10 +406,81 @@ def to_dataset(kg: "KnowledgeGraph") -> Dataset:
 
     The dataset answers SPARQL over the union of its graphs (``default_union``).
     """
-    dataset = _DatasetBuilder(kg).build()
+    dataset = bind_prefixes(Dataset())
+    # rdflib >= 7.1 names it default_graph; 7.0 only has default_context
+    default = getattr(dataset, "default_graph", None)
+    default = default if default is not None else dataset.default_context
+    for key, triples in _DatasetBuilder(kg).build().items():
+        graph = default if key is None else dataset.graph(URIRef(key))
+        graph.addN((s, p, o, graph) for s, p, o in triples)
     dataset.default_union = True
     return dataset
 
 
+def to_ntriples(kg: "KnowledgeGraph") -> dict[str | None, list[str]]:
+    """The graphs of :func:`to_dataset` as graph IRI (None: the default graph) -> their triples as sorted,
+    distinct N-Triples lines in the form Oxigraph stores them (:func:`canonical_lines`): what a build
+    directory's store holds and what the RDF exporters write. Made without an rdflib Dataset."""
+    import pyoxigraph as ox
+
+    terms: dict[Any, Any] = {}  # predicates, classes and entities recur: convert each term once
+
+    def convert(term: Any) -> Any:
+        if term not in terms:
+            terms[term] = ox_term(term)
+        return terms[term]
+
+    return {key: canonical_lines(f"{ox.Triple(convert(s), convert(p), convert(o))} ." for s, p, o in triples)
+            for key, triples in _DatasetBuilder(kg).build().items() if triples}
+
+
 __all__ = ["KG", "SCHEMA", "ORG", "PROV", "DCTERMS", "PREFIXES", "LANG", "bind_prefixes", "graph_iri",
+           "canonical_lines", "ox_term", "subject_of", "to_ntriples", "union_by_subject",
            "to_dataset", "date_literal", "decimal_literal"]
+
+
+# -- as N-Triples lines: what the store holds and the exporters write ---------------------------------
+def ox_term(term: Any) -> Any:
+    """An rdflib term as a pyoxigraph term."""
+    import pyoxigraph as ox
+    from rdflib import BNode
+
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype is not None:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    raise TypeError(f"not an RDF term: {term!r}")
+
+
+def canonical_lines(lines: Iterable[str]) -> list[str]:
+    """N-Triples lines as Oxigraph stores them, sorted: it keeps typed literals by value and writes them back in
+    canonical form ("782000000000.0"^^xsd:decimal comes back as "782000000000"), so lines made anywhere else
+    would not be the lines a store gives back. Going through an in-memory store costs about 1 ms a document."""
+    import pyoxigraph as ox
+
+    store = ox.Store()
+    store.load("".join(line + "\n" for line in lines).encode("utf-8"), format=ox.RdfFormat.N_TRIPLES,
+               to_graph=ox.DefaultGraph())
+    data = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph()).decode("utf-8")
+    return sorted(set(data.splitlines()))
+
+
+def subject_of(line: str) -> str:
+    """The subject of an N-Triples line, as written (``<iri>`` or ``_:b``): neither holds a space."""
+    return line[: line.index(" ")]
+
+
+def union_by_subject(graphs: Iterable[Iterable[str]]) -> list[tuple[str, list[str]]]:
+    """The union of several graphs' N-Triples lines, each triple once: ``(subject, its sorted lines)`` in subject
+    order."""
+    by_subject: dict[str, set[str]] = {}
+    for lines in graphs:
+        for line in lines:
+            by_subject.setdefault(subject_of(line), set()).add(line)
+    return [(subject, sorted(lines)) for subject, lines in sorted(by_subject.items())]

@@ -2,9 +2,28 @@
 from __future__ import annotations
 
 import functools
+import os
 import re
 from dataclasses import dataclass, field
 from importlib import resources
+from pathlib import Path
+
+
+def cache_dir() -> Path | None:
+    """Where kgraph keeps what it can make again but would rather not (jieba's dictionary as a pickle):
+    ``$KGRAPH_CACHE_DIR``, else ``$XDG_CACHE_HOME/kgraph``, else ``~/.cache/kgraph``; created on first use.
+    None when it cannot be created (kgraph then works without it)."""
+    configured = os.environ.get("KGRAPH_CACHE_DIR")
+    if configured:
+        path = Path(configured)
+    else:
+        base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+        path = Path(base) / "kgraph"
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return path
 
 
 def ontology_text(name: str) -> str:

@@ -2,9 +2,8 @@
 
 The store is opened through oxrdflib (rdflib's ``Dataset`` API on Oxigraph's engine): SPARQL queries go
 through that ``Dataset`` and run inside Oxigraph. Updates and the Graph Store pushes use the underlying
-``pyoxigraph.Store`` (its SPARQL update, its N-Triples dump). The export files are written by Oxigraph's
-serialisers from the per-document triples that were put in the store (:func:`write_rdf_exports`): the
-same triples, without reading all of them back from the store after every change.
+``pyoxigraph.Store`` (its SPARQL update, its N-Triples dump). The RDF export files of a build directory are
+made from the store's named graphs and from its default graph, a subject at a time (:mod:`kgraph.fragments`).
 
 Layout: one named graph per document, IRI ``<document IRI>#graph`` (:func:`kgraph.rdf.graph_iri`), holding
 what :func:`kgraph.rdf.to_dataset` makes of that one document: its ``schema:NewsArticle``, the description of
@@ -20,7 +19,6 @@ from __future__ import annotations
 import json
 import logging
 import os
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -29,9 +27,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .io import atomic_write
-
 if TYPE_CHECKING:
+    import networkx as nx
     import pyoxigraph
     from rdflib import Dataset
 
@@ -40,11 +37,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 STORE_DIRNAME = "store"
-RDF_FORMATS = ("turtle", "ntriples", "trig", "nquads", "jsonld")
-"""The export formats Oxigraph's serialisers write from the documents' graphs (the others need the networkx graph)."""
-
-SCHEMA_ORG = "https://schema.org/"
-_RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 
@@ -68,46 +60,18 @@ def has_store(directory: str | os.PathLike) -> bool:
 
 # -- one document's graph ---------------------------------------------------------------------------
 
-def _to_ox(term: Any) -> Any:
-    """An rdflib term as a pyoxigraph term."""
-    import pyoxigraph as ox
-    from rdflib import BNode, Literal, URIRef
-
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, Literal):
-        if term.language:
-            return ox.Literal(str(term), language=term.language)
-        if term.datatype is not None:
-            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
-        return ox.Literal(str(term))
-    if isinstance(term, BNode):
-        return ox.BlankNode(str(term))
-    raise TypeError(f"not an RDF term: {term!r}")
-
-
-def document_graph(extraction: Extraction) -> tuple[str, list[str]]:
+def document_triples(extraction: Extraction, graph: nx.MultiDiGraph | None = None) -> tuple[str, list[str]]:
     """The named graph of one document: its IRI and its triples as sorted, distinct N-Triples lines.
 
-    The triples are those :func:`kgraph.rdf.to_dataset` gives for a graph of this one document.
+    The triples are those :func:`kgraph.rdf.to_dataset` gives for a graph of this one document; ``graph`` is its
+    :func:`kgraph.graph.document_graph` when the caller has it already.
     """
-    import pyoxigraph as ox
+    from .graph import KnowledgeGraph, document_graph
+    from .rdf import graph_iri, to_ntriples
 
-    from .graph import KnowledgeGraph
-    from .rdf import graph_iri, to_dataset
-
-    kg = KnowledgeGraph()
-    kg.add(extraction)
-    dataset = to_dataset(kg)
-    terms: dict[Any, Any] = {}  # predicates, classes and entities recur: convert each term once
-
-    def convert(term: Any) -> Any:
-        if term not in terms:
-            terms[term] = _to_ox(term)
-        return terms[term]
-
-    lines = {f"{ox.Triple(convert(s), convert(p), convert(o))} ." for s, p, o, _ in dataset.quads((None, None, None, None))}
-    return str(graph_iri(extraction.document.id)), sorted(lines)
+    kg = KnowledgeGraph(document_graph(extraction) if graph is None else graph)
+    iri = str(graph_iri(extraction.document.id))
+    return iri, to_ntriples(kg).get(iri, [])
 
 
 # -- one name per entity across the document graphs ----------------------------------------------------
@@ -283,6 +247,20 @@ class GraphStore:
         data = self.native.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(graph))
         return _sorted_lines(data)
 
+    def default_ntriples(self) -> bytes:
+        """The default graph (the union of the named graphs) as N-Triples, in the store's order."""
+        import pyoxigraph as ox
+
+        return self.native.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
+
+    def subject_ntriples(self, subject: str) -> list[str]:
+        """The triples of the default graph whose subject is ``subject`` (an IRI in N-Triples, ``<…>``), as
+        sorted N-Triples lines."""
+        import pyoxigraph as ox
+
+        node = ox.NamedNode(subject[1:-1])
+        return sorted(f"{quad.triple} ." for quad in self.native.quads_for_pattern(node, None, None, ox.DefaultGraph()))
+
     def query(self, sparql: str):
         """Run ``sparql`` inside Oxigraph on the default graph (the union of the named graphs, each triple
         once); an rdflib ``Result``."""
@@ -294,127 +272,6 @@ class GraphStore:
 def _sorted_lines(data: bytes) -> bytes:
     lines = sorted({line for line in data.split(b"\n") if line.strip()})
     return b"".join(line + b"\n" for line in lines)
-
-
-# -- export files ----------------------------------------------------------------------------------
-
-def write_rdf_exports(directory: str | os.PathLike, formats: Iterable[str],
-                      graphs: Iterable[tuple[str, list[str]]]) -> list[Path]:
-    """Write the RDF ``formats`` (names of :data:`RDF_FORMATS`) into ``directory``, each atomically, from
-    ``graphs``: (graph IRI, its triples as N-Triples lines) pairs, the very triples the store holds.
-
-    TriG and N-Quads hold the named graphs; Turtle, N-Triples and JSON-LD the union of their triples.
-    Turtle and TriG come out of Oxigraph's writers, fed in sorted order (graph, then subject, predicate,
-    object); N-Triples and N-Quads are sorted lines; JSON-LD lists nodes by ``@id`` with sorted keys. So every
-    file is a function of the triples alone, whatever order the documents were added in.
-    """
-    import pyoxigraph as ox
-
-    from .exporters import get_exporter
-    from .query import PREFIXES
-
-    names = list(formats)
-    for name in names:
-        if name not in RDF_FORMATS:
-            raise ValueError(f"{name!r} is not an RDF format ({', '.join(RDF_FORMATS)})")
-    graphs = sorted((graph, lines) for graph, lines in graphs)
-    union: bytes | None = None
-    if {"turtle", "ntriples", "jsonld"} & set(names):
-        union = "".join(line + "\n" for line in sorted({line for _, lines in graphs for line in lines})).encode("utf-8")
-    written: list[Path] = []
-    for name in names:
-        started = time.perf_counter()
-        (filename,) = get_exporter(name).filenames
-        path = Path(directory) / filename
-        with atomic_write(path, "wb") as fh:
-            if name == "trig":
-                # quads grouped by graph, then by subject (one graph at a time in memory): Oxigraph's TriG
-                # writer nests them accordingly
-                quads = (ox.Quad(triple.subject, triple.predicate, triple.object, ox.NamedNode(graph))
-                         for graph, lines in graphs
-                         for triple in ox.parse("".join(line + "\n" for line in sorted(lines)).encode("utf-8"),
-                                                format=ox.RdfFormat.N_TRIPLES))
-                ox.serialize(quads, fh, ox.RdfFormat.TRIG, prefixes=dict(PREFIXES))
-            elif name == "nquads":
-                quads = sorted(f"{line[:-1]}<{graph}> ." for graph, lines in graphs for line in lines)
-                fh.write("".join(quad + "\n" for quad in quads).encode("utf-8"))
-            elif name == "ntriples":
-                fh.write(union)
-            elif name == "turtle":
-                ox.serialize(ox.parse(union, format=ox.RdfFormat.N_TRIPLES), fh, ox.RdfFormat.TURTLE,
-                             prefixes=dict(PREFIXES))
-            else:
-                fh.write(jsonld_bytes(union))
-        written.append(path)
-        log.info("wrote %s in %.1f s", name, time.perf_counter() - started)
-    return written
-
-
-# -- JSON-LD ----------------------------------------------------------------------------------------
-
-def jsonld_bytes(ntriples: bytes) -> bytes:
-    """Compact JSON-LD for sorted N-Triples (triples of one subject together): ``@vocab`` is schema.org
-    (``"name"``, ``"@type": "Person"``), the other vocabularies are prefixed (``"kg:confidence"``), IRIs of
-    nodes stay whole. Nodes come in subject order, values in the order of their N-Triples lines, keys sorted:
-    the same triples always give the same bytes."""
-    import pyoxigraph as ox
-
-    from .query import PREFIXES
-
-    by_length = sorted(PREFIXES.items(), key=lambda item: (-len(item[1]), item[0]))  # longest namespace wins
-    used: set[str] = set()
-    compacted: dict[tuple[str, bool], str] = {}
-
-    def compact(iri: str, vocab: bool) -> str:
-        key = (iri, vocab)
-        if key not in compacted:
-            compacted[key] = iri
-            if vocab and iri.startswith(SCHEMA_ORG) and _simple_local(iri[len(SCHEMA_ORG):]):
-                compacted[key] = iri[len(SCHEMA_ORG):]
-            else:
-                for prefix, namespace in by_length:
-                    if iri.startswith(namespace) and _simple_local(iri[len(namespace):]):
-                        used.add(prefix)
-                        compacted[key] = f"{prefix}:{iri[len(namespace):]}"
-                        break
-        return compacted[key]
-
-    graph: list[dict[str, Any]] = []
-    node: dict[str, Any] = {}
-    subject_key = None
-    for triple in ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES):
-        subject, obj = triple.subject, triple.object
-        key = f"_:{subject.value}" if isinstance(subject, ox.BlankNode) else subject.value
-        if key != subject_key:
-            subject_key, node = key, {"@id": key}
-            graph.append(node)
-        predicate = triple.predicate.value
-        if predicate == _RDF_TYPE and isinstance(obj, ox.NamedNode):
-            node.setdefault("@type", []).append(compact(obj.value, vocab=True))
-            continue
-        if isinstance(obj, ox.Literal):
-            if obj.language:
-                value: Any = {"@language": obj.language, "@value": obj.value}
-            elif obj.datatype.value == _XSD_STRING:
-                value = obj.value
-            else:
-                value = {"@type": compact(obj.datatype.value, vocab=False), "@value": obj.value}
-        elif isinstance(obj, ox.BlankNode):
-            value = {"@id": f"_:{obj.value}"}
-        else:
-            value = {"@id": obj.value}
-        node.setdefault(compact(predicate, vocab=True), []).append(value)
-    context: dict[str, str] = {"@vocab": SCHEMA_ORG}
-    context.update({prefix: PREFIXES[prefix] for prefix in sorted(used)})
-    # One node per line: readable enough, and json's C encoder (which an indent would turn off) stays in use.
-    nodes = ",\n".join(json.dumps(node, ensure_ascii=False, sort_keys=True) for node in graph)
-    text = f'{{"@context": {json.dumps(context, sort_keys=True)},\n"@graph": [\n{nodes}\n]}}\n'
-    return text.encode("utf-8")
-
-
-def _simple_local(local: str) -> bool:
-    """Whether ``local`` can follow a prefix (or stand alone under @vocab) in compact JSON-LD."""
-    return bool(local) and not local[0].isdigit() and all(ch.isalnum() or ch in "_-." for ch in local)
 
 
 # -- reading a store for queries ------------------------------------------------------------------
@@ -561,23 +418,20 @@ def push(store: GraphStore, graph_store: str, *, endpoint: str | None = None, us
 
 
 __all__ = [
-    "RDF_FORMATS",
     "STORE_DIRNAME",
     "GraphStore",
     "PushError",
     "PushReport",
     "StoreError",
     "StoreLockedError",
-    "document_graph",
+    "document_triples",
     "harmonise_names",
     "has_store",
     "is_oxigraph_dataset",
-    "jsonld_bytes",
     "open_dataset",
     "own_names",
     "plain_strings",
     "push",
     "remote_counts",
     "store_path",
-    "write_rdf_exports",
 ]

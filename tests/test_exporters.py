@@ -190,16 +190,20 @@ def test_rdf_files_bind_prefixes_and_sort_lines(two_doc_graph, tmp_path):
                               ("prov", "http://www.w3.org/ns/prov#")]:
         assert f"@prefix {prefix}: <{namespace}> ." in turtle
     assert "张三" in turtle  # IRIs and names stay readable, not escaped
-    for name in ("graph.nt", "graph.nq"):
-        lines = (tmp_path / name).read_text(encoding="utf-8").splitlines()
-        assert lines and lines == sorted(set(lines))
+    lines = (tmp_path / "graph.nt").read_text(encoding="utf-8").splitlines()
+    assert lines and lines == sorted(set(lines))
+    # N-Quads: graph after graph in IRI order, each graph's lines sorted
+    quads = (tmp_path / "graph.nq").read_text(encoding="utf-8").splitlines()
+    graphs = [line.rsplit(" ", 2)[1] for line in quads]
+    assert len(set(graphs)) == 2 and graphs == sorted(graphs)
+    assert quads == sorted(set(quads), key=lambda line: (line.rsplit(" ", 2)[1], line))
 
     document = json.loads((tmp_path / "graph.jsonld").read_text(encoding="utf-8"))
     context = document["@context"]
     assert context["@vocab"] == "https://schema.org/"
     assert context["org"] == "http://www.w3.org/ns/org#" and context["prov"] == "http://www.w3.org/ns/prov#"
     people = [node for node in document["@graph"] if "Person" in node.get("@type", [])]
-    assert {n["name"]["@value"] if isinstance(n["name"], dict) else n["name"] for n in people} >= {"张三", "李四"}
+    assert {name["@value"] for n in people for name in n["name"]} >= {"张三", "李四"}
 
 
 # -- save ----------------------------------------------------------------------------------------------
@@ -253,15 +257,21 @@ def test_output_does_not_depend_on_the_hash_seed(tmp_path):
 
 # -- atomicity -----------------------------------------------------------------------------------------
 def test_failed_rdf_write_keeps_the_previous_file(sample_graph, hostile_graph, tmp_path, monkeypatch):
+    from kgraph.exporters.rdf import TurtleExporter
+
     save(sample_graph, tmp_path, ["turtle"])
     before = _files(tmp_path)
     temporary_files_seen: list[list[str]] = []
 
-    def failing_serialize(self, *args, **kwargs):
-        temporary_files_seen.append(sorted(p.name for p in tmp_path.glob(".graph.ttl.*.tmp")))
-        raise RuntimeError("disk on fire")
+    def failing_assemble(self, *args, **kwargs):
+        def chunks():
+            yield b"@prefix schema: <https://schema.org/> .\n"
+            temporary_files_seen.append(sorted(p.name for p in tmp_path.glob(".graph.ttl.*.tmp")))
+            raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(rdflib.Graph, "serialize", failing_serialize)
+        yield "graph.ttl", chunks()
+
+    monkeypatch.setattr(TurtleExporter, "assemble", failing_assemble)
     with pytest.raises(RuntimeError, match="disk on fire"):
         save(hostile_graph, tmp_path, ["turtle"])
     assert temporary_files_seen and len(temporary_files_seen[0]) == 1, "the failure must come mid-write"
@@ -270,14 +280,19 @@ def test_failed_rdf_write_keeps_the_previous_file(sample_graph, hostile_graph, t
 
 def test_failed_graphml_write_after_partial_output_keeps_the_previous_file(sample_graph, hostile_graph,
                                                                            tmp_path, monkeypatch):
+    from kgraph.exporters.graphml import GraphMLExporter
+
     save(sample_graph, tmp_path, ["graphml"])
     before = _files(tmp_path)
+    fragments = GraphMLExporter.fragments
 
-    def half_write(graph, fh, **kwargs):
-        fh.write(b"<?xml version='1.0' encoding='utf-8'?>\n<graphml><graph>")
-        raise KeyboardInterrupt
+    def half_write(self, items, layout):
+        for number, fragment in enumerate(fragments(self, items, layout)):
+            if number == 3:  # the file is being written by now: fragments are made as they are written
+                raise KeyboardInterrupt
+            yield fragment
 
-    monkeypatch.setattr(nx, "write_graphml_xml", half_write)
+    monkeypatch.setattr(GraphMLExporter, "fragments", half_write)
     with pytest.raises(KeyboardInterrupt):
         save(hostile_graph, tmp_path, ["graphml"])
     assert _files(tmp_path) == before

@@ -129,10 +129,10 @@ def test_hostile_text_is_escaped(hostile_graph):
     assert root.find("title").text() == '<b onmouseover=alert(2)>t</b>'
     data = page_data(page)  # the untrusted text survives intact, as JSON
     assert HOSTILE_NAME in {n["label"] for n in data["nodes"]}
-    drawn_labels = {n["label"] for n in data["network"]["nodes"]}
+    drawn_labels = {n["label"] for n in data["nodes"] if n["iri"] in data["drawn"]}
     assert any("<script>" in label for label in drawn_labels)  # drawn on the canvas, which shows it as text
-    for vis in data["network"]["nodes"] + data["network"]["edges"]:
-        assert "title" not in vis  # vis-network renders a title tooltip as HTML
+    for item in data["nodes"] + data["edges"]:
+        assert "title" not in item or item.get("relation")  # a node has no HTML tooltip; an edge's title is its job title
 
 
 def test_script_breaking_characters_are_escaped_in_the_data_block():
@@ -155,8 +155,8 @@ def test_legend_lists_the_kinds_present_with_colours_and_counts(sample_graph):
         assert entry["count"] == len(sample_graph.nodes(kind))
         assert entry["hidden"] == (kind in (Kind.STATEMENT, Kind.FIGURE))
     assert len(set(KIND_COLORS.values())) == len(KIND_COLORS)
-    assert set(data["network"]["options"]["groups"]) == set(KIND_COLORS)  # the drawing uses the same colours
-    assert all(n["group"] != Kind.DOCUMENT for n in data["network"]["nodes"] + data["reserve"]["nodes"])
+    assert set(data["options"]["groups"]) == set(KIND_COLORS)  # the drawing uses the same colours
+    assert all(n["kind"] != Kind.DOCUMENT for n in data["nodes"])
 
     only_people = KnowledgeGraph()
     only_people.graph.add_node("urn:p1", kind=Kind.PERSON, label="甲", aliases=[], docs=[])
@@ -165,9 +165,11 @@ def test_legend_lists_the_kinds_present_with_colours_and_counts(sample_graph):
 
 def test_edges_carry_relation_labels_and_evidence(sample_graph):
     data = page_data(render_html(sample_graph))
-    labels = {e["label"] for e in data["network"]["edges"]}
-    assert {"member_of: 董事长", "member_of: CEO", "founded", "location"} <= labels
+    relations = {(e["relation"], e.get("title")) for e in data["edges"]}
+    assert {("member_of", "董事长"), ("member_of", "CEO"), ("founded", None), ("location", None)} <= relations
     by_id = {e["id"]: e for e in data["edges"]}
+    nodes = {n["iri"] for n in data["nodes"]}
+    assert all(e["from"] in nodes and e["to"] in nodes for e in data["edges"])
     member = next(e for e in data["edges"] if e.get("title") == "董事长")
     assert member["relation"] == "member_of" and member["former"] is False
     (evidence,) = member["evidence"]
@@ -203,25 +205,24 @@ def test_output_is_deterministic(sample_graph, tmp_path):
 
 def test_max_nodes_draws_the_best_connected_and_keeps_the_rest_searchable(sample_graph):
     data = page_data(render_html(sample_graph, max_nodes=3))
-    drawn = {n["id"] for n in data["network"]["nodes"]}
+    drawn = set(data["drawn"])
     assert len(drawn) == 3
-    labels = {data["nodes"][i]["label"] for i in drawn}
+    by_iri = {n["iri"]: n for n in data["nodes"]}
+    labels = {by_iri[iri]["label"] for iri in drawn}
     # 星河科技 (7 edges) and 张三 (5) lead; of the nodes with 2, the event has the smallest IRI.
     assert labels == {"星河科技", "张三", "星河开发者大会"}
+    assert all(by_iri[iri]["degree"] >= 2 for iri in drawn)
     total = len(data["nodes"])
-    assert data["omitted"] == total - 3 == len(data["reserve"]["nodes"])
-    assert {n["id"] for n in data["reserve"]["nodes"]} | drawn == set(range(total))
-    assert all(e["from"] in drawn and e["to"] in drawn for e in data["network"]["edges"])
-    reserve = data["reserve"]["edges"]
-    assert all(e["from"] not in drawn or e["to"] not in drawn for e in reserve)
-    assert len(data["network"]["edges"]) + len(reserve) == len(data["edges"])
+    assert data["omitted"] == total - 3 and data["total"] == total
+    legend = {entry["kind"]: entry for entry in data["legend"]}
+    assert sum(entry["drawn"] for entry in legend.values()) == 3
     page = render_html(sample_graph, max_nodes=3)
     status = parse(page).find("p", id="kg-status").text()
     assert f"{total - 3} left out of the drawing" in status
 
     everything = page_data(render_html(sample_graph, max_nodes=1000))
-    assert everything["omitted"] == 0 and len(everything["network"]["nodes"]) == len(everything["nodes"])
-    assert page_data(render_html(sample_graph, max_nodes=0))["network"]["nodes"] == []
+    assert everything["omitted"] == 0 and sorted(everything["drawn"]) == sorted(by_iri)
+    assert page_data(render_html(sample_graph, max_nodes=0))["drawn"] == []
     with pytest.raises(ValueError):
         render_html(sample_graph, max_nodes=-1)
 

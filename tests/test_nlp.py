@@ -83,6 +83,38 @@ def test_components_are_registered_spacy_factories():
     assert "kgraph.ChineseTokenizer.v1" in registry.tokenizers.get_all()
 
 
+def test_jiebas_dictionary_is_read_from_kgraphs_cache(tmp_path):
+    import pickle
+
+    from kgraph.nlp.segmenter import load_dictionary
+
+    freq, total, tags = load_dictionary(tmp_path)  # the first time: from jieba's dictionary file, then saved
+    cache = tmp_path / "jieba-dictionary.pickle"
+    assert cache.is_file()
+    assert freq["北京"] > 0 and freq["北"] >= 0 and tags["北京"] == "ns" and total > 10_000_000
+    assert "北京大学附" in freq  # every prefix of a word is in the prefix dictionary, as jieba needs it
+    assert load_dictionary(tmp_path) == (freq, total, tags)  # the second time: from the cache
+    cache.write_bytes(b"damaged")
+    assert load_dictionary(tmp_path) == (freq, total, tags)  # made again from jieba's file, and saved again
+    assert pickle.loads(cache.read_bytes())[2] == total
+    assert load_dictionary(None)[1] == total  # no cache directory: read jieba's file each time
+
+
+def test_segmenting_leaves_jiebas_global_state_and_temporary_directory_alone(tmp_path):
+    import subprocess
+    import sys
+
+    code = ("import jieba, tempfile, os; from kgraph.nlp.segmenter import jieba_tokenizer; "
+            "tok = jieba_tokenizer(); assert '高级副总裁' in tok.lcut('星河科技高级副总裁张明远'); "
+            "assert not jieba.dt.initialized; "
+            "assert not os.path.exists(os.path.join(tempfile.gettempdir(), 'jieba.cache')), 'jieba wrote its cache'")
+    env = {**__import__("os").environ, "KGRAPH_CACHE_DIR": str(tmp_path / "cache"), "TMPDIR": str(tmp_path)}
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=tmp_path,
+                            timeout=300, check=False)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "cache" / "jieba-dictionary.pickle").is_file()
+
+
 @pytest.mark.parametrize("segmenter", ["char", "jieba"])
 def test_components_work_in_a_users_own_pipeline(user_nlp, segmenter):
     nlp = user_nlp[segmenter]

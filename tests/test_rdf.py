@@ -216,7 +216,11 @@ def test_hostile_text_round_trips_through_trig(hostile_graph):
     ds = hostile_graph.to_rdf()
     reread = Dataset(default_union=True)
     reread.parse(data=ds.serialize(format="trig"), format="trig")
-    assert set(reread.quads((None, None, None, None))) == set(ds.quads((None, None, None, None)))
+
+    def by_value(quad):  # rdflib's writer turns the canonical decimal "1" into 1.0: the same value
+        return tuple((t.value, t.datatype, t.language) if isinstance(t, Literal) else t for t in quad)
+
+    assert {by_value(q) for q in reread.quads((None, None, None, None))} == {by_value(q) for q in ds.quads((None, None, None, None))}
     names = {str(o) for o in reread.objects(None, SCHEMA.name)}
     assert '<script>alert("x")</script><img src=x onerror=alert(1)>' in names
 

@@ -9,6 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from kgraph.cli import main
+from kgraph.store import GraphStore
 
 DEFAULT_FILES = ("graph.ttl", "graph.trig", "graph.jsonld", "graph.graphml", "nodes.csv", "edges.csv", "graph.html")
 ID = "https://w3id.org/kgraph/id/"
@@ -197,6 +198,50 @@ def test_incremental_builds_give_the_files_of_a_single_build(corpus, tmp_path):
     assert snapshot(stepwise) == snapshot(at_once)
 
 
+FIGURES = ("---\ntitle: 明湖科技营收\ndate: 2024-04-01\n---\n"
+           "明湖科技2023年营收为7.8亿元，同比增长12.5%。明湖科技首席财务官林知远表示，公司将继续投入研发。\n")
+
+
+def test_changes_and_removals_give_the_files_of_a_fresh_build(corpus, tmp_path):
+    """Every file after adding, changing and removing documents one build at a time is byte for byte the one a
+    single build of the remaining documents writes: only the fragments of what changed were made again."""
+    out, fresh = tmp_path / "out", tmp_path / "fresh"
+    assert invoke("build", corpus, "-o", out).exit_code == 0
+    header = (out / "nodes.csv").read_text(encoding="utf-8").splitlines()[0]
+    assert "value:double" not in header
+    # new attributes (a figure's value and unit, an event's date) change the layout of GraphML and CSV
+    write(corpus / "lanjing.md", LANJING)
+    write(corpus / "figures.md", FIGURES)
+    assert invoke("build", corpus, "-o", out).exit_code == 0
+    assert "value:double" in (out / "nodes.csv").read_text(encoding="utf-8").splitlines()[0]
+    write(corpus / "minghu.md", MINGHU.replace("沈嘉禾", "戴文博") + "明湖科技营收为3.0亿元。\n")
+    assert invoke("build", corpus, "-o", out).exit_code == 0
+    assert invoke("remove", out, corpus / "qingshi.md").exit_code == 0
+    (corpus / "qingshi.md").unlink()
+    assert invoke("build", corpus, "-o", fresh).exit_code == 0
+    assert snapshot(out) == snapshot(fresh)
+    assert "戴文博" in (out / "graph.html").read_text(encoding="utf-8")
+    assert "顾明澈" not in (out / "nodes.csv").read_text(encoding="utf-8")
+
+
+def test_a_lost_or_damaged_fragment_cache_is_made_again(corpus, tmp_path, extracted):
+    out = tmp_path / "out"
+    assert invoke("build", corpus, "-o", out).exit_code == 0
+    before = snapshot(out)
+    for damage in ("delete", "garbage"):
+        if damage == "delete":
+            (out / "fragments.sqlite").unlink()
+        else:
+            (out / "fragments.sqlite").write_bytes(b"not a database" * 100)
+        for name in DEFAULT_FILES:
+            (out / name).unlink()
+        extracted.clear()
+        result = invoke("build", corpus, "-o", out)
+        assert result.exit_code == 0, result.output
+        assert extracted == []  # made from the cached extractions, not by extracting again
+        assert snapshot(out) == before, damage
+
+
 def test_the_rdf_files_are_the_same_bytes_in_another_process(corpus, tmp_path):
     """Oxigraph's writers and the prefix table must not depend on a process's hash seeds."""
     import os
@@ -270,6 +315,28 @@ def test_an_entity_goes_with_the_last_document_that_mentions_it(corpus, tmp_path
     assert "青石资本" not in nodes and "明湖科技" in nodes
 
 
+def test_prune_takes_out_what_the_inputs_no_longer_hold(corpus, tmp_path, extracted):
+    out = tmp_path / "out"
+    write(corpus / "lanjing.md", LANJING)
+    assert invoke("build", corpus, "-o", out).exit_code == 0
+    (corpus / "qingshi.md").unlink()
+    result = invoke("build", corpus, "-o", out)  # without --prune the directory keeps what it had
+    assert result.exit_code == 0 and "顾明澈" in persons(out)
+    (corpus / "broken.txt").write_bytes(b"\x00\x01binary")
+    result = invoke("build", corpus, "-o", out, "--prune")
+    assert result.exit_code == 1 and "none removed" in result.stderr  # an input failed: nothing is taken out
+    assert "顾明澈" in persons(out)
+    (corpus / "broken.txt").unlink()
+    extracted.clear()
+    result = invoke("build", corpus, "-o", out, "--prune")
+    assert result.exit_code == 0, result.output
+    assert extracted == [] and "1 removed" in result.stderr
+    assert persons(out) == {"沈嘉禾", "许嘉宁"}
+    assert sorted(manifest(out)["documents"]) == [str(corpus / "lanjing.md"), str(corpus / "minghu.md")]
+    assert "顾明澈" not in (out / "graph.ttl").read_text(encoding="utf-8")
+    assert invoke("build", corpus, "-o", tmp_path / "memory", "--no-store", "--prune").exit_code == 2
+
+
 def test_remove_of_an_unknown_id_is_reported(corpus, tmp_path):
     out = tmp_path / "out"
     assert invoke("build", corpus, "-o", out).exit_code == 0
@@ -308,16 +375,21 @@ def test_an_entity_named_differently_by_two_documents_has_one_name(tmp_path):
 def test_a_directory_keeps_its_formats_and_drops_stale_files(corpus, tmp_path):
     out = tmp_path / "out"
     assert invoke("build", corpus / "minghu.md", "-o", out, "-f", "turtle").exit_code == 0
-    exported = {p.name for p in out.iterdir() if p.is_file()} - {"manifest.json"}
-    assert exported == {"graph.ttl"}
+    own = {"manifest.json", "fragments.sqlite"}  # the directory's bookkeeping, beside the exports
+    assert {p.name for p in out.iterdir() if p.is_file()} - own == {"graph.ttl"}
     assert invoke("build", corpus / "qingshi.md", "-o", out).exit_code == 0  # no -f: still Turtle only
-    assert {p.name for p in out.iterdir() if p.is_file()} - {"manifest.json"} == {"graph.ttl"}
+    assert {p.name for p in out.iterdir() if p.is_file()} - own == {"graph.ttl"}
     assert "顾明澈" in (out / "graph.ttl").read_text(encoding="utf-8")
     result = invoke("build", corpus, "-o", out, "-f", "html", "-f", "nquads")
     assert result.exit_code == 0
-    assert {p.name for p in out.iterdir() if p.is_file()} - {"manifest.json"} == {"graph.html", "graph.nq"}
+    assert {p.name for p in out.iterdir() if p.is_file()} - own == {"graph.html", "graph.nq"}
     lines = (out / "graph.nq").read_text(encoding="utf-8").splitlines()
-    assert lines == sorted(lines) and len(lines) == len(set(lines))
+    graphs = [line.rsplit(" ", 2)[1] for line in lines]
+    assert len(set(graphs)) == 2 and lines == sorted(set(lines), key=lambda line: (line.rsplit(" ", 2)[1], line))
+    from kgraph.store import GraphStore
+
+    with GraphStore(out / "store") as store:  # the quads of the file are the store's named graphs
+        assert sum(store.triple_counts().values()) == len(lines)
 
 
 def test_no_store_writes_only_the_files(corpus, tmp_path):
@@ -345,10 +417,10 @@ def test_a_document_whose_extraction_crashes_does_not_lose_the_others(corpus, tm
     real = kgraph.pipeline.extract
 
     def crashing(documents, **kwargs):
-        for extraction in real(documents, **kwargs):
-            if "蓝鲸" in extraction.document.text:
+        for item in real(documents, **kwargs):  # what kwargs["then"] made of each extraction
+            if "蓝鲸" in item.extraction.document.text:
                 raise RuntimeError("the pipeline broke on this text")
-            yield extraction
+            yield item
 
     monkeypatch.setattr(kgraph.pipeline, "extract", crashing)
     out = tmp_path / "out"
@@ -399,8 +471,8 @@ def test_an_interrupted_build_keeps_what_it_finished(corpus, tmp_path, monkeypat
     write(corpus / "lanjing.md", LANJING)
     real = Corpus.add
 
-    def interrupted(self, extraction, segmenter="jieba"):
-        if extraction.document.id.endswith("qingshi.md"):
+    def interrupted(self, extraction, segmenter="jieba"):  # a Prepared extraction, from the build
+        if extraction.extraction.document.id.endswith("qingshi.md"):
             raise KeyboardInterrupt
         return real(self, extraction, segmenter)
 
@@ -576,10 +648,19 @@ def test_an_extraction_survives_the_json_cache():
     assert extraction_from_data(data) == extraction
 
 
-def test_jsonld_of_triples_reads_back_as_the_same_triples():
+def test_jsonld_of_triples_reads_back_as_the_same_triples(tmp_path):
     import rdflib
 
-    from kgraph.store import jsonld_bytes
+    from kgraph.exporters import write_files
+    from kgraph.exporters.rdf import JsonLdExporter
+    from kgraph.rdf import union_by_subject
+
+    def jsonld_bytes(data: bytes) -> bytes:
+        exporter = JsonLdExporter()
+        subjects = union_by_subject([data.decode("utf-8").splitlines()])
+        fragments = [body for _, _, body in exporter.fragments(subjects)]
+        (path,) = write_files(tmp_path, exporter.assemble(None, None, lambda section: fragments))
+        return path.read_bytes()
 
     lines = sorted([
         f'<{ID}person/a> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <https://schema.org/Person> .',

@@ -23,13 +23,18 @@
   var legendList = document.getElementById("kg-legend-list");
 
   // -- indexes -----------------------------------------------------------------------------------
-  var details = data.nodes;              // index == vis node id
-  var edgeDetails = new Map();           // "e<i>" -> details
-  var incident = details.map(function () { return []; });
+  // Nodes and edges are keyed by IRI and by a stable edge id: the data lists one fragment per entity and
+  // per relation, and the page makes vis-network's nodes and edges from them.
+  var nodeList = data.nodes;
+  var details = new Map();               // IRI -> details
+  nodeList.forEach(function (n) { details.set(n.iri, n); });
+  var edgeDetails = new Map();           // edge id -> details
+  var incident = new Map();              // IRI -> ids of its edges
+  nodeList.forEach(function (n) { incident.set(n.iri, []); });
   data.edges.forEach(function (e) {
     edgeDetails.set(e.id, e);
-    incident[e.from].push(e.id);
-    if (e.to !== e.from) { incident[e.to].push(e.id); }
+    incident.get(e.from).push(e.id);
+    if (e.to !== e.from) { incident.get(e.to).push(e.id); }
   });
   var kindColor = new Map();
   var shownKinds = new Set();
@@ -37,16 +42,50 @@
     kindColor.set(entry.kind, entry.color);
     if (!entry.hidden) { shownKinds.add(entry.kind); }
   });
-  var reserveNodes = new Map();
-  data.reserve.nodes.forEach(function (n) { reserveNodes.set(n.id, n); });
-  var reserveEdges = new Map();
-  data.reserve.edges.forEach(function (e) { reserveEdges.set(e.id, e); });
+
+  function shortLabel(label) {
+    label = String(label);
+    return label.length <= data.maxLabel ? label : label.slice(0, data.maxLabel - 1) + "\u2026";
+  }
+  // No "title" on vis items: vis-network renders it as HTML. Details go to the side panel instead.
+  function visNode(n) {
+    return { id: n.iri, label: shortLabel(n.label), group: n.kind, value: n.degree + 1, shape: "dot" };
+  }
+  var pairRank = new Map();              // edge id -> its rank among the edges of its two nodes
+  var seenPerPair = new Map();
+  data.edges.forEach(function (e) {
+    var pair = e.from < e.to ? e.from + "\u0001" + e.to : e.to + "\u0001" + e.from;
+    var rank = seenPerPair.get(pair) || 0;
+    seenPerPair.set(pair, rank + 1);
+    pairRank.set(e.id, rank);
+  });
+  function visEdge(e) {
+    var label = e.relation + (e.title ? ": " + shortLabel(e.title) : "") + (e.former ? " (former)" : "");
+    // Parallel edges between one pair of nodes get growing curvature so their labels do not overlap.
+    var vis = { id: e.id, from: e.from, to: e.to, label: label,
+                arrows: { to: { enabled: true, scaleFactor: 0.6 } },
+                smooth: { enabled: true, type: "curvedCW", roundness: Math.round(15 * pairRank.get(e.id)) / 100 } };
+    if (e.former) { vis.dashes = true; }
+    return vis;
+  }
+  var drawnAtFirst = new Set(data.drawn);
+  var reserveNodes = new Map();          // IRI -> vis node, for the entities not drawn yet
+  var reserveEdges = new Map();          // edge id -> vis edge, for the relations not drawn yet
+  var firstNodes = [];
+  var firstEdges = [];
+  nodeList.forEach(function (n) {
+    if (drawnAtFirst.has(n.iri)) { firstNodes.push(visNode(n)); } else { reserveNodes.set(n.iri, visNode(n)); }
+  });
+  data.edges.forEach(function (e) {
+    if (drawnAtFirst.has(e.from) && drawnAtFirst.has(e.to)) { firstEdges.push(visEdge(e)); }
+    else { reserveEdges.set(e.id, visEdge(e)); }
+  });
 
   function normalize(text) {
     return String(text).normalize("NFKC").toLowerCase().replace(/\s+/g, "");
   }
-  var searchKeys = details.map(function (n) {
-    return { label: normalize(n.label), aliases: n.aliases.map(normalize) };
+  var searchKeys = nodeList.map(function (n) {
+    return { id: n.iri, label: normalize(n.label), aliases: n.aliases.map(normalize) };
   });
 
   // -- small DOM helpers (text only) ---------------------------------------------------------------
@@ -77,8 +116,8 @@
   }
 
   // -- network -----------------------------------------------------------------------------------
-  var nodes = new vis.DataSet(data.network.nodes);
-  var edges = new vis.DataSet(data.network.edges);
+  var nodes = new vis.DataSet(firstNodes);
+  var edges = new vis.DataSet(firstEdges);
   function isVisible(id) {
     var n = nodes.get(id);
     return n !== null && shownKinds.has(n.group);
@@ -88,7 +127,7 @@
     filter: function (e) { return isVisible(e.from) && isVisible(e.to); }
   });
   var network = new vis.Network(document.getElementById("kg-graph"),
-                                { nodes: nodeView, edges: edgeView }, data.network.options);
+                                { nodes: nodeView, edges: edgeView }, data.options);
 
   var stabilized = false;
   var pendingHash = true;
@@ -183,20 +222,20 @@
     var added = [];
     if (nodes.get(id) === null) {
       var anchor = null;
-      incident[id].forEach(function (eid) {
+      incident.get(id).forEach(function (eid) {
         var e = edgeDetails.get(eid);
         var other = e.from === id ? e.to : e.from;
         if (anchor === null && nodes.get(other) !== null) { anchor = other; }
       });
       if (addNode(id, anchor, 0)) { added.push(id); }
     }
-    incident[id].forEach(function (eid) {
+    incident.get(id).forEach(function (eid) {
       var e = edgeDetails.get(eid);
       var other = e.from === id ? e.to : e.from;
       if (addNode(other, id, added.length + 1)) { added.push(other); }
     });
     added.forEach(function (nid) {
-      incident[nid].forEach(function (eid) {
+      incident.get(nid).forEach(function (eid) {
         var e = edgeDetails.get(eid);
         if (reserveEdges.has(eid) && nodes.get(e.from) !== null && nodes.get(e.to) !== null) {
           edges.add(reserveEdges.get(eid));
@@ -204,7 +243,7 @@
         }
       });
     });
-    var kind = details[id].kind;
+    var kind = details.get(id).kind;
     if (!shownKinds.has(kind)) { setKindShown(kind, true); }
     if (added.length) { updateStatus(); }
   }
@@ -222,7 +261,8 @@
     var q = normalize(query);
     if (!q) { return []; }
     var matches = [];
-    searchKeys.forEach(function (keys, id) {
+    searchKeys.forEach(function (keys) {
+      var id = keys.id;
       var score = -1;
       var alias = null;
       if (keys.label === q) { score = 0; }
@@ -230,14 +270,14 @@
       else if (keys.label.indexOf(q) > 0) { score = 4; }
       keys.aliases.forEach(function (a, i) {
         var s = a === q ? 1 : a.indexOf(q) === 0 ? 3 : a.indexOf(q) > 0 ? 5 : -1;
-        if (s >= 0 && (score < 0 || s < score)) { score = s; alias = details[id].aliases[i]; }
+        if (s >= 0 && (score < 0 || s < score)) { score = s; alias = details.get(id).aliases[i]; }
       });
       if (score >= 0) { matches.push({ id: id, score: score, alias: alias }); }
     });
+    function compare(x, y) { return x < y ? -1 : x > y ? 1 : 0; }
     matches.sort(function (a, b) {
-      return a.score - b.score || details[b.id].degree - details[a.id].degree ||
-        (details[a.id].label < details[b.id].label ? -1 : details[a.id].label > details[b.id].label ? 1 : 0) ||
-        a.id - b.id;
+      var da = details.get(a.id), db = details.get(b.id);
+      return a.score - b.score || db.degree - da.degree || compare(da.label, db.label) || compare(a.id, b.id);
     });
     return matches;
   }
@@ -257,11 +297,11 @@
       var item = el("li");
       var b = el("button");
       b.type = "button";
-      b.setAttribute("data-node", String(m.id));
-      b.appendChild(swatch(details[m.id].kind));
-      b.appendChild(el("span", details[m.id].label));
+      b.setAttribute("data-node", m.id);
+      b.appendChild(swatch(details.get(m.id).kind));
+      b.appendChild(el("span", details.get(m.id).label));
       if (m.alias !== null) { b.appendChild(el("span", "(" + m.alias + ")", "kg-match-alias")); }
-      var where = details[m.id].kind + (nodes.get(m.id) === null ? " · not drawn" : "");
+      var where = details.get(m.id).kind + (nodes.get(m.id) === null ? " · not drawn" : "");
       b.appendChild(el("span", where, "kg-match-kind"));
       b.addEventListener("click", function () { choose(m.id); });
       item.appendChild(b);
@@ -331,7 +371,8 @@
     var doc = data.documents[docId];
     if (doc) {
       if (doc.title) { item.appendChild(el("span", " — " + doc.title)); }
-      var meta = [doc.publisher, doc.date].filter(Boolean).join(" · ");
+      var publisher = doc.publisher && details.has(doc.publisher) ? details.get(doc.publisher).label : doc.publisher;
+      var meta = [publisher, doc.date].filter(Boolean).join(" · ");
       if (meta) { item.appendChild(el("div", meta, "kg-meta")); }
       if (doc.url) {
         var url = null;
@@ -362,9 +403,9 @@
   }
 
   function showNode(id) {
-    var n = details[id];
+    var n = details.get(id);
     if (!n) { return; }
-    body.setAttribute("data-kg-selected", String(id));
+    body.setAttribute("data-kg-selected", id);
     clear(panel);
     panel.appendChild(el("h2", n.label, "kg-panel-title"));
     panel.appendChild(kindTag(n));
@@ -379,7 +420,7 @@
     n.docs.forEach(function (d) { docs.appendChild(documentItem(d)); });
     panel.appendChild(docs);
 
-    var rels = incident[id];
+    var rels = incident.get(id);
     panel.appendChild(el("h3", "Relations (" + rels.length + ")"));
     var list = el("ul", null, "kg-relations");
     rels.slice(0, MAX_RELATIONS_LISTED).forEach(function (eid) {
@@ -388,7 +429,7 @@
       var other = outgoing ? e.to : e.from;
       var item = el("li");
       item.appendChild(el("span", outgoing ? edgeLabel(e) + " → " : "← "));
-      item.appendChild(linkButton(details[other].label, function () { choose(other); }));
+      item.appendChild(linkButton(details.get(other).label, function () { choose(other); }));
       if (!outgoing) { item.appendChild(el("span", " " + edgeLabel(e))); }
       item.appendChild(el("span", " "));
       item.appendChild(linkButton("evidence (" + e.evidence.length + ")", function () { showEdge(eid); }));
@@ -408,9 +449,9 @@
     clear(panel);
     panel.appendChild(el("h2", edgeLabel(e), "kg-panel-title"));
     var ends = el("p");
-    ends.appendChild(linkButton(details[e.from].label, function () { choose(e.from); }));
+    ends.appendChild(linkButton(details.get(e.from).label, function () { choose(e.from); }));
     ends.appendChild(el("span", " → "));
-    ends.appendChild(linkButton(details[e.to].label, function () { choose(e.to); }));
+    ends.appendChild(linkButton(details.get(e.to).label, function () { choose(e.to); }));
     panel.appendChild(ends);
     panel.appendChild(definitionList([["relation", e.relation], ["title", e.title], ["former", e.former],
                                       ["confidence", e.confidence]]));

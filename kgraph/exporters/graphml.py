@@ -1,125 +1,84 @@
 """GraphML export of the networkx graph, for Gephi, yEd, Cytoscape and networkx itself.
 
 GraphML data values are scalars (string, boolean, long, double), but kgraph's graph holds lists and dicts
-too (``aliases``, ``docs``, ``mentions``, ``entities``, ``evidence``). :func:`encode_for_graphml` turns every
-value of such an attribute into JSON text, and lists the attributes it encoded in the graph attribute
-``kgraph:json_attributes`` (a JSON object ``{"graph": [...], "node": [...], "edge": [...]}``);
-:func:`decode_from_graphml` undoes both, so ``decode_from_graphml(read_graphml(...))`` equals the graph
-written: the same nodes, edges, keys and attribute values of the same types.
+too (``aliases``, ``docs``, ``mentions``, ``entities``, ``evidence``). An attribute whose values are not all
+of one scalar type (a list, a mix of numbers and strings, a string XML cannot carry faithfully, such as one
+with a carriage return, which parsers turn into a newline) is written as JSON text, every value of it, and
+the graph attribute ``kgraph:json_attributes`` (a JSON object ``{"graph": [], "node": [...], "edge": [...]}``)
+lists those attributes; :func:`decode_from_graphml` undoes it, so ``decode_from_graphml(read_graphml(...))``
+equals the graph written: the same nodes, edges, keys and attribute values of the same types.
 
-Strings that XML cannot carry faithfully (a carriage return, which parsers turn into a newline, or a
-character XML forbids) are JSON text as well, since JSON escapes them. Node IDs and edge keys are
-written as XML attributes and must be strings without such characters (kgraph's IRIs and keys are).
-
-Nodes are written in ID order, edges in (source, target, key) order and attributes by name, so the
-file does not depend on the order in which documents were merged.
+Keys are named after their attribute (``node.label``, ``edge.evidence``), so a node's or an edge's element
+depends on its own attributes and on the layout (which attributes are JSON, the type of each key) only.
+Nodes are written in ID order, edges in (source, target, key) order and attributes by name, so the file does
+not depend on the order in which documents were merged. Node IDs and edge keys are written as XML attributes
+and must be strings XML can carry (kgraph's IRIs and keys are).
 """
 from __future__ import annotations
 
 import json
 import os
-import re
-from collections.abc import Iterable
-from pathlib import Path
+from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
+from xml.sax.saxutils import escape, quoteattr
 
-from ..io import atomic_write
-from . import Exporter
+from . import NOT_XML_FAITHFUL, Edge, Exporter, Node, Summary, edge_sort_key
 
 if TYPE_CHECKING:
     import networkx as nx
 
-    from ..graph import KnowledgeGraph
-
-__all__ = ["GraphMLExporter", "JSON_ATTRIBUTES", "encode_for_graphml", "decode_from_graphml"]
+__all__ = ["GraphMLExporter", "JSON_ATTRIBUTES", "decode_from_graphml"]
 
 JSON_ATTRIBUTES = "kgraph:json_attributes"
 """The graph attribute naming, per scope, the attributes whose values are JSON text."""
 
 _SCOPES = ("graph", "node", "edge")
-_NATIVE_TYPES = (bool, int, float)  # compared by exact type: a bool is no int here
-# What XML 1.0 cannot hold, plus the carriage return, which XML parsers normalise to a line feed.
-_NOT_XML_FAITHFUL = re.compile("[^\t\n\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+_KEY_TYPES = {"bool": "boolean", "int": "long", "float": "double", "str": "string", "str-empty": "string"}
 _READER_DEFAULTS = ("node_default", "edge_default")  # added by networkx's reader, empty unless declared
-
-
-def _native(value: Any) -> bool:
-    """Whether GraphML holds ``value`` as it is and gives it back unchanged."""
-    if type(value) is str:
-        return not _NOT_XML_FAITHFUL.search(value)
-    return type(value) in _NATIVE_TYPES
+_HEAD = (b"<?xml version='1.0' encoding='utf-8'?>\n"
+         b'<graphml xmlns="http://graphml.graphdrawing.org/xmlns" '
+         b'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
+         b'xsi:schemaLocation="http://graphml.graphdrawing.org/xmlns '
+         b'http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd">\n')
 
 
 def _json_text(value: Any) -> str:
     text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-    if _NOT_XML_FAITHFUL.search(text):  # e.g. U+FFFE, which JSON leaves as it is
+    if NOT_XML_FAITHFUL.search(text):  # e.g. U+FFFE, which JSON leaves as it is
         text = json.dumps(value, ensure_ascii=True, separators=(",", ":"))
     return text
-
-
-def _json_names(attribute_dicts: Iterable[dict[str, Any]]) -> set[str]:
-    return {name for attrs in attribute_dicts for name, value in attrs.items() if not _native(value)}
-
-
-def _encoded(attrs: dict[str, Any], json_names: set[str]) -> dict[str, Any]:
-    return {name: _json_text(attrs[name]) if name in json_names else attrs[name] for name in sorted(attrs)}
-
-
-def _decoded(attrs: dict[str, Any], json_names: set[str]) -> dict[str, Any]:
-    return {name: json.loads(value) if name in json_names else value for name, value in attrs.items()}
 
 
 def _check_xml_id(value: Any, what: str) -> str:
     if not isinstance(value, str):
         raise TypeError(f"GraphML keeps only string {what}s, not {value!r}")
-    if _NOT_XML_FAITHFUL.search(value):
+    if NOT_XML_FAITHFUL.search(value):
         raise ValueError(f"{what} {value!r} holds a character GraphML (XML) cannot carry")
     return value
 
 
-def encode_for_graphml(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
-    """A copy of ``graph`` that GraphML can hold, in canonical order (see the module docstring)."""
-    import networkx as nx
-
-    if JSON_ATTRIBUTES in graph.graph:
-        raise ValueError(f"the graph attribute {JSON_ATTRIBUTES!r} is reserved for the GraphML encoding")
-    for node in graph.nodes:
-        _check_xml_id(node, "node ID")
-    edges = sorted(graph.edges(keys=True, data=True), key=lambda edge: edge[:3])
-    for _, _, key, _ in edges:
-        _check_xml_id(key, "edge key")
-    json_names = {"graph": _json_names([graph.graph]),
-                  "node": _json_names(attrs for _, attrs in graph.nodes(data=True)),
-                  "edge": _json_names(attrs for _, _, _, attrs in edges)}
-    for names in json_names.values():
-        for name in names:
-            _check_xml_id(name, "attribute name")
-
-    encoded = nx.MultiDiGraph()
-    encoded.graph.update(_encoded(graph.graph, json_names["graph"]))
-    if any(json_names.values()):
-        encoded.graph[JSON_ATTRIBUTES] = json.dumps({scope: sorted(json_names[scope]) for scope in _SCOPES},
-                                                    ensure_ascii=False, separators=(",", ":"))
-    for node in sorted(graph.nodes):
-        encoded.add_node(node, **_encoded(graph.nodes[node], json_names["node"]))
-    for u, v, key, attrs in edges:
-        encoded.add_edge(u, v, key=key, **_encoded(attrs, json_names["edge"]))
-    return encoded
+def _text(value: Any, key_type: str | None) -> str:
+    if key_type is None:
+        return escape(_json_text(value))
+    if key_type == "boolean":
+        return "true" if value else "false"
+    if key_type == "double":
+        return repr(float(value))
+    return escape(str(value))
 
 
 def decode_from_graphml(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
-    """Undo :func:`encode_for_graphml` on a graph read from GraphML: JSON text back to values, in place."""
+    """Undo the JSON encoding on a graph read from GraphML: JSON text back to values, in place."""
     for name in _READER_DEFAULTS:
         if graph.graph.get(name) == {}:
             del graph.graph[name]
     listed = graph.graph.pop(JSON_ATTRIBUTES, None)
     json_names = {scope: set(names) for scope, names in json.loads(listed).items()} if listed else {}
-    empty: set[str] = set()
-    graph.graph.update(_decoded(graph.graph, json_names.get("graph", empty)))
-    for _, attrs in graph.nodes(data=True):
-        attrs.update(_decoded(attrs, json_names.get("node", empty)))
-    for _, _, attrs in graph.edges(data=True):
-        attrs.update(_decoded(attrs, json_names.get("edge", empty)))
+    for scope, attribute_dicts in (("graph", [graph.graph]), ("node", (a for _, a in graph.nodes(data=True))),
+                                   ("edge", (a for *_, a in graph.edges(data=True)))):
+        names = json_names.get(scope, set())
+        for attrs in attribute_dicts:
+            attrs.update({name: json.loads(value) for name, value in attrs.items() if name in names})
     return graph
 
 
@@ -128,17 +87,54 @@ class GraphMLExporter(Exporter):
 
     name = "graphml"
     filenames = ("graph.graphml",)
+    source = "elements"
 
-    def write(self, kg: KnowledgeGraph, directory: str | os.PathLike) -> list[Path]:
-        import networkx as nx
+    def layout(self, summary: Summary) -> dict[str, dict[str, str | None]]:
+        """Scope -> attribute -> its key type (``boolean``, ``long``, ``double``, ``string``), None for JSON."""
+        layout: dict[str, dict[str, str | None]] = {"node": {}, "edge": {}}
+        for (scope, name), tags in sorted(summary.tags.items()):
+            _check_xml_id(name, "attribute name")
+            types = {_KEY_TYPES.get(tag) for tag in tags}
+            layout[scope][name] = types.pop() if len(types) == 1 else None
+        return layout
 
-        (path,) = self.paths(directory)
-        encoded = encode_for_graphml(kg.to_networkx())
-        with atomic_write(path, "wb") as fh:
-            # the ElementTree writer: UTF-8 text as it is (generate_graphml() would escape every
-            # Chinese character as a character reference), the same bytes on every run
-            nx.write_graphml_xml(encoded, fh, encoding="utf-8", prettyprint=True)
-        return [path]
+    def fragments(self, items: Iterable[Node | Edge], layout: dict) -> Iterator[tuple[str, str, bytes]]:
+        for item in items:
+            if isinstance(item, Node):
+                scope, key = "node", item.iri
+                opening = f'    <node id={quoteattr(_check_xml_id(item.iri, "node ID"))}>\n'
+                closing = "    </node>\n"
+            else:
+                scope, key = "edge", edge_sort_key(item.u, item.v, item.key)
+                opening = (f'    <edge source={quoteattr(_check_xml_id(item.u, "node ID"))} '
+                           f'target={quoteattr(_check_xml_id(item.v, "node ID"))} '
+                           f'id={quoteattr(_check_xml_id(item.key, "edge key"))}>\n')
+                closing = "    </edge>\n"
+            types = layout[scope]
+            data = "".join(f'      <data key={quoteattr(scope + "." + name)}>{_text(item.attrs[name], types[name])}'
+                           '</data>\n' for name in sorted(item.attrs))
+            yield scope, key, (opening + data + closing).encode("utf-8")
+
+    def assemble(self, layout: dict, summary: Summary,
+                 read: Callable[[str], Iterable[bytes]]) -> Iterator[tuple[str, Iterable[bytes]]]:
+        def chunks() -> Iterator[bytes]:
+            yield _HEAD
+            json_names = {scope: sorted(n for n, t in layout.get(scope, {}).items() if t is None) for scope in _SCOPES}
+            keys = [f'  <key id="graph.{JSON_ATTRIBUTES}" for="graph" attr.name="{JSON_ATTRIBUTES}" '
+                    f'attr.type="string" />\n']
+            for scope in ("node", "edge"):
+                for name, key_type in layout.get(scope, {}).items():
+                    keys.append(f'  <key id={quoteattr(scope + "." + name)} for="{scope}" attr.name={quoteattr(name)} '
+                                f'attr.type="{key_type or "string"}" />\n')
+            yield "".join(keys).encode("utf-8")
+            yield b'  <graph edgedefault="directed">\n'
+            listed = json.dumps(json_names, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+            yield f'    <data key="graph.{JSON_ATTRIBUTES}">{escape(listed)}</data>\n'.encode("utf-8")
+            yield from read("node")
+            yield from read("edge")
+            yield b"  </graph>\n</graphml>\n"
+
+        yield self.filenames[0], chunks()
 
     def read(self, directory: str | os.PathLike) -> nx.MultiDiGraph:
         """The graph written into ``directory``, equal to the one exported."""

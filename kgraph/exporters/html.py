@@ -1,10 +1,16 @@
 """A self-contained interactive HTML page of the knowledge graph.
 
-The network (nodes, edges, vis-network options) is assembled with :class:`pyvis.network.Network`, but the page
-is rendered from kgraph's own Jinja2 template (``kgraph/assets/kgraph.html``) rather than pyvis's, because
-pyvis's template loads vis-network and bootstrap from CDNs and puts tooltips into vis-network's HTML ``title``.
-Here vis-network's JS and CSS are read at run time from the installed pyvis package and inlined, so the page
-opens with no network at all; a Content-Security-Policy forbids any request besides.
+The page is rendered from kgraph's own Jinja2 template (``kgraph/assets/kgraph.html``) with vis-network's JS
+and CSS, read at run time from the pyvis package that ships them, inlined: it opens with no network at all,
+and a Content-Security-Policy forbids any request besides. pyvis's own template is not used because it loads
+vis-network and bootstrap from CDNs and puts tooltips into vis-network's HTML ``title``.
+
+The data block lists every entity, every relation and every document, one JSON fragment each (see
+:mod:`kgraph.exporters`), plus what depends on the whole graph: the legend (kinds, colours, counts), the
+entities drawn at first (the ``max_nodes`` best connected; the others come in when a search or a click asks
+for them) and vis-network's options. The page script (``kgraph/assets/kgraph.js``) makes vis-network's nodes
+and edges from the fragments, so a build directory rewrites the page by recomputing only the entities and
+relations a change touched.
 
 All article text (labels, aliases, sentences, titles, document ids) is untrusted: it enters the page only as
 JSON inside ``<script type="application/json">`` with ``<``, ``>``, ``&``, U+2028 and U+2029 escaped, and the
@@ -12,18 +18,23 @@ page script puts it in the DOM with ``textContent`` only; vis-network draws labe
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import os
 import re
 from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from ..graph import KnowledgeGraph
-from ..io import atomic_write
+from ..iri import ID_NS
 from ..model import Kind
+from . import Edge, Exporter, Node, Summary, edge_sort_key, joined, write_files
 
 VIS_NETWORK_DIR = ("lib", "vis-9.1.2")  # the vis-network build shipped inside pyvis 0.3.2
+MAX_NODES = 400
+"""Entities drawn when the page opens; the others are found by searching."""
 
 # Tableau 10: distinct hues that stay readable with dark label text on a light background.
 KIND_COLORS: dict[str, str] = {
@@ -41,107 +52,92 @@ KIND_COLORS: dict[str, str] = {
 UNKNOWN_KIND_COLOR = "#79706e"
 DRAWN_KINDS = tuple(k for k in Kind.ALL if k != Kind.DOCUMENT)
 HIDDEN_BY_DEFAULT = (Kind.STATEMENT, Kind.FIGURE)  # many and leaf-like: they crowd the picture
-
 _MAX_LABEL = 24  # longer labels (statements) are cut on the canvas; the side panel shows them whole
+
 # Node attributes shown in the side panel under their own headings, or not at all.
 _NODE_CORE_ATTRS = {"kind", "label", "aliases", "docs", "mentions", "subtype", "confidence", "entities"}
+_DOCUMENT_PREFIX = ID_NS + "doc/"
 
 # The characters that could end a <script> block or a JS string inside JSON, as JSON escapes.
 _JSON_SCRIPT_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026",
                         "\u2028": "\\u2028", "\u2029": "\\u2029"}
 _JSON_SCRIPT_ESCAPE_RE = re.compile("[<>&\u2028\u2029]")
+_DATA_MARK = "\x00kgraph-data\x00"
 
 
-def render_html(kg: KnowledgeGraph, *, max_nodes: int = 400, title: str = "kgraph") -> str:
+class HtmlExporter(Exporter):
+    """``graph.html``; it cannot be read back. ``max_nodes`` entities are drawn when the page opens."""
+
+    name = "html"
+    filenames = ("graph.html",)
+    source = "elements"
+
+    def __init__(self, max_nodes: int = MAX_NODES, title: str = "kgraph"):
+        if max_nodes < 0:
+            raise ValueError(f"max_nodes must be >= 0, not {max_nodes}")
+        self.max_nodes = max_nodes
+        self.title = title
+
+    def fragments(self, items: Iterable[Node | Edge], layout: Any = None) -> Iterator[tuple[str, str, bytes]]:
+        for item in items:
+            if isinstance(item, Node):
+                if item.attrs.get("kind") == Kind.DOCUMENT:
+                    doc_id = str(item.attrs.get("identifier", item.iri))
+                    yield "document", doc_id, f"{script_json(doc_id)}:{script_json(_document(item.attrs))}".encode()
+                else:
+                    yield "node", item.iri, script_json(_node_details(item.iri, item.attrs, item.degree)).encode()
+            elif not (item.u.startswith(_DOCUMENT_PREFIX) or item.v.startswith(_DOCUMENT_PREFIX)):
+                yield "edge", edge_sort_key(item.u, item.v, item.key), script_json(_edge_details(item)).encode()
+
+    def assemble(self, layout: Any, summary: Summary,
+                 read: Callable[[str], Iterable[bytes]]) -> Iterator[tuple[str, Iterable[bytes]]]:
+        entities = [(iri, kind, degree) for iri, kind, degree in summary.nodes if kind != Kind.DOCUMENT]
+        ranked = sorted(entities, key=lambda node: (-node[2], node[0]))
+        drawn = sorted(iri for iri, _, _ in ranked[:self.max_nodes])
+        kinds = {iri: kind for iri, kind, _ in entities}
+        present: dict[str, int] = defaultdict(int)
+        drawn_per_kind: dict[str, int] = defaultdict(int)
+        for _, kind, _ in entities:
+            present[kind] += 1
+        for iri in drawn:
+            drawn_per_kind[kinds[iri]] += 1
+        known = [k for k in DRAWN_KINDS if k in present]
+        legend = [{"kind": k, "color": KIND_COLORS.get(k, UNKNOWN_KIND_COLOR), "count": present[k],
+                   "drawn": drawn_per_kind[k], "hidden": k in HIDDEN_BY_DEFAULT}
+                  for k in known + sorted(set(present) - set(known))]
+        hidden = sum(1 for iri in drawn if kinds[iri] in HIDDEN_BY_DEFAULT)
+        status = status_text(total=len(entities), placed=len(drawn), visible=len(drawn) - hidden)
+        head, tail = _render(title=self.title, status=status).split(_DATA_MARK)
+
+        def chunks() -> Iterator[bytes]:
+            # the keys of the data object in sorted order, as script_json would write them
+            yield head.encode("utf-8")
+            yield b'{"documents":{'
+            yield from joined(read("document"), b",")
+            yield f'}},"drawn":{script_json(drawn)},"edges":['.encode("utf-8")
+            yield from joined(read("edge"), b",")
+            yield f'],"legend":{script_json(legend)},"maxLabel":{_MAX_LABEL},"nodes":['.encode("utf-8")
+            yield from joined(read("node"), b",")
+            yield (f'],"omitted":{len(entities) - len(drawn)},"options":{script_json(_vis_options())},'
+                   f'"status":{script_json(status)},"title":{script_json(self.title)},"total":{len(entities)}}}'
+                   ).encode("utf-8")
+            yield tail.encode("utf-8")
+
+        yield self.filenames[0], chunks()
+
+
+def render_html(kg: KnowledgeGraph, *, max_nodes: int = MAX_NODES, title: str = "kgraph") -> str:
     """The interactive page for ``kg`` as a string: at most ``max_nodes`` nodes drawn, every node searchable."""
-    if max_nodes < 0:
-        raise ValueError(f"max_nodes must be >= 0, not {max_nodes}")
-    data = _page_data(kg, max_nodes=max_nodes, title=title)
-    return _render(data, title=title)
+    ((_, chunks),) = HtmlExporter(max_nodes, title).render(kg)
+    return b"".join(chunks).decode("utf-8")
 
 
-def write_html(kg: KnowledgeGraph, path: str | os.PathLike, *, max_nodes: int = 400,
+def write_html(kg: KnowledgeGraph, path: str | os.PathLike, *, max_nodes: int = MAX_NODES,
                title: str = "kgraph") -> None:
     """Write the interactive page for ``kg`` to ``path`` (atomically)."""
-    page = render_html(kg, max_nodes=max_nodes, title=title)
-    with atomic_write(path) as fh:
-        fh.write(page)
-
-
-# -- data ---------------------------------------------------------------------------------------
-def _page_data(kg: KnowledgeGraph, *, max_nodes: int, title: str) -> dict[str, Any]:
-    from pyvis.network import Network
-
-    g = kg.graph
-    entity_iris = sorted(n for n, d in g.nodes(data=True) if d.get("kind") != Kind.DOCUMENT)
-    node_id = {iri: i for i, iri in enumerate(entity_iris)}
-
-    edges = sorted(((u, v, k, d) for u, v, k, d in g.edges(keys=True, data=True)
-                    if u in node_id and v in node_id),
-                   key=lambda e: (e[0], e[1], str(e[2])))
-    degree: dict[str, int] = defaultdict(int)
-    for u, v, _, _ in edges:
-        degree[u] += 1
-        degree[v] += 1
-
-    ranked = sorted(entity_iris, key=lambda iri: (-degree[iri], iri))
-    drawn = set(ranked[:max_nodes])
-
-    vis_nodes = {iri: _vis_node(node_id[iri], g.nodes[iri], degree[iri]) for iri in entity_iris}
-    vis_edges = _vis_edges(edges, node_id)
-
-    # pyvis holds the initially drawn subgraph; the rest waits in "reserve" until a search brings it in.
-    net = Network(directed=True, height="100%", width="100%")
-    for iri in entity_iris:
-        if iri in drawn:
-            vis = dict(vis_nodes[iri])
-            net.add_node(vis.pop("id"), **vis)
-    reserve_edges = []
-    for (u, v, _, _), vis in zip(edges, vis_edges):
-        if u in drawn and v in drawn:
-            vis = dict(vis)
-            net.add_edge(vis.pop("from"), vis.pop("to"), **vis)
-        else:
-            reserve_edges.append(vis)
-    # Assigned as a dict: pyvis's set_options() strips every space, which would break a font list.
-    net.options = _vis_options()
-    nodes_data, edges_data, _, _, _, options_json = net.get_network_data()
-
-    kinds_present = defaultdict(int)
-    drawn_per_kind = defaultdict(int)
-    for iri in entity_iris:
-        kind = g.nodes[iri].get("kind", "")
-        kinds_present[kind] += 1
-        if iri in drawn:
-            drawn_per_kind[kind] += 1
-    known = [k for k in DRAWN_KINDS if k in kinds_present]
-    legend = [{"kind": k, "color": KIND_COLORS.get(k, UNKNOWN_KIND_COLOR), "count": kinds_present[k],
-               "drawn": drawn_per_kind[k], "hidden": k in HIDDEN_BY_DEFAULT}
-              for k in known + sorted(set(kinds_present) - set(known))]
-
-    documents = {}
-    for n, d in g.nodes(data=True):
-        if d.get("kind") == Kind.DOCUMENT:
-            doc_id = d.get("identifier", n)
-            publisher = d.get("publisher")
-            documents[doc_id] = {k: v for k, v in (
-                ("title", d.get("headline")), ("date", d.get("date")), ("url", d.get("url")),
-                ("publisher", g.nodes[publisher].get("label") if publisher in g else publisher)) if v}
-
-    hidden = sum(1 for iri in drawn if g.nodes[iri].get("kind") in HIDDEN_BY_DEFAULT)
-    return {
-        "title": title,
-        "status": status_text(total=len(entity_iris), placed=len(drawn), visible=len(drawn) - hidden),
-        "legend": legend,
-        "total": len(entity_iris),
-        "omitted": len(entity_iris) - len(drawn),
-        "nodes": [_node_details(iri, g.nodes[iri], degree[iri]) for iri in entity_iris],
-        "edges": [_edge_details(i, node_id[u], node_id[v], d) for i, (u, v, _, d) in enumerate(edges)],
-        "documents": dict(sorted(documents.items())),
-        "network": {"nodes": nodes_data, "edges": edges_data, "options": json.loads(options_json)},
-        "reserve": {"nodes": [vis_nodes[iri] for iri in entity_iris if iri not in drawn],
-                    "edges": reserve_edges},
-    }
+    ((_, chunks),) = HtmlExporter(max_nodes, title).render(kg)
+    path = os.path.abspath(path)
+    write_files(os.path.dirname(path), [(os.path.basename(path), chunks)])
 
 
 def status_text(*, total: int, placed: int, visible: int) -> str:
@@ -152,43 +148,6 @@ def status_text(*, total: int, placed: int, visible: int) -> str:
     if total > placed:
         text += f"; {total - placed} left out of the drawing (search to add them)"
     return text + "."
-
-
-def _short(label: str) -> str:
-    return label if len(label) <= _MAX_LABEL else label[:_MAX_LABEL - 1] + "…"
-
-
-def _vis_node(node_id: int, attrs: dict[str, Any], degree: int) -> dict[str, Any]:
-    # No "title": vis-network renders it as HTML. Details go to the side panel instead.
-    return {"id": node_id, "label": _short(str(attrs.get("label", ""))), "group": attrs.get("kind", ""),
-            "value": degree + 1, "shape": "dot"}
-
-
-def _vis_edges(edges: list, node_id: dict[str, int]) -> list[dict[str, Any]]:
-    # Parallel edges between one pair of nodes get growing curvature so their labels do not overlap.
-    seen_per_pair: dict[tuple[str, str], int] = defaultdict(int)
-    result = []
-    for i, (u, v, _, d) in enumerate(edges):
-        pair = (min(u, v), max(u, v))
-        rank = seen_per_pair[pair]
-        seen_per_pair[pair] += 1
-        # Arrows are set on every edge: pyvis would otherwise add a bare "to" to the edges it holds only.
-        vis = {"id": f"e{i}", "from": node_id[u], "to": node_id[v], "label": _edge_label(d),
-               "arrows": {"to": {"enabled": True, "scaleFactor": 0.6}},
-               "smooth": {"enabled": True, "type": "curvedCW", "roundness": round(0.15 * rank, 2)}}
-        if d.get("former"):
-            vis["dashes"] = True
-        result.append(vis)
-    return result
-
-
-def _edge_label(attrs: dict[str, Any]) -> str:
-    label = str(attrs.get("relation", ""))
-    if attrs.get("title"):
-        label = f"{label}: {_short(str(attrs['title']))}"
-    if attrs.get("former"):
-        label += " (former)"
-    return label
 
 
 def _node_details(iri: str, attrs: dict[str, Any], degree: int) -> dict[str, Any]:
@@ -205,14 +164,22 @@ def _node_details(iri: str, attrs: dict[str, Any], degree: int) -> dict[str, Any
     return details
 
 
-def _edge_details(index: int, source: int, target: int, attrs: dict[str, Any]) -> dict[str, Any]:
-    details: dict[str, Any] = {"id": f"e{index}", "from": source, "to": target,
-                               "relation": str(attrs.get("relation", "")),
+def _edge_details(edge: Edge) -> dict[str, Any]:
+    attrs = edge.attrs
+    # a stable id of the edge's own: its place in the list changes as the graph grows
+    edge_id = "e" + hashlib.sha1(edge_sort_key(edge.u, edge.v, edge.key).encode("utf-8")).hexdigest()[:16]
+    details: dict[str, Any] = {"id": edge_id, "from": edge.u, "to": edge.v, "relation": str(attrs.get("relation", "")),
                                "evidence": _evidence(attrs.get("evidence", []))}
     for name in ("title", "former", "confidence"):
         if attrs.get(name) is not None:
             details[name] = _json_scalar(attrs[name])
     return details
+
+
+def _document(attrs: dict[str, Any]) -> dict[str, Any]:
+    """What the page shows of a document; the publisher is an entity's IRI, the page shows its label."""
+    return {k: v for k, v in (("title", attrs.get("headline")), ("date", attrs.get("date")),
+                              ("url", attrs.get("url")), ("publisher", attrs.get("publisher"))) if v}
 
 
 def _evidence(evidence_list: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -291,7 +258,8 @@ def _vis_network(name: str) -> str:
     return resources.files("pyvis").joinpath(*VIS_NETWORK_DIR, name).read_text(encoding="utf-8")
 
 
-def _render(data: dict[str, Any], *, title: str) -> str:
+def _render(*, title: str, status: str) -> str:
+    """The page around its data block (which is :data:`_DATA_MARK`)."""
     import jinja2
     from markupsafe import Markup  # installed with jinja2
 
@@ -299,13 +267,13 @@ def _render(data: dict[str, Any], *, title: str) -> str:
     template = env.from_string(_asset("kgraph.html"))
     return template.render(
         title=title,
-        status=data["status"],
+        status=status,
         vis_css=Markup(_inline(_vis_network("vis-network.css"), "style")),
         page_css=Markup(_inline(_asset("kgraph.css"), "style")),
-        data_json=Markup(script_json(data)),
+        data_json=Markup(_DATA_MARK),
         vis_js=Markup(_inline(_vis_network("vis-network.min.js"), "script")),
         page_js=Markup(_inline(_asset("kgraph.js"), "script")),
     )
 
 
-__all__ = ["KIND_COLORS", "render_html", "script_json", "write_html"]
+__all__ = ["HtmlExporter", "KIND_COLORS", "MAX_NODES", "render_html", "script_json", "write_html"]

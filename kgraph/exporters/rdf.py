@@ -1,38 +1,42 @@
-"""RDF exporters: Turtle, N-Triples, JSON-LD, TriG and N-Quads, all from ``kg.to_rdf()``.
+"""RDF exporters: Turtle, N-Triples and JSON-LD hold the union of the named graphs of
+:func:`kgraph.rdf.to_dataset` (what a consumer that ignores provenance graphs wants); TriG and N-Quads keep
+the named graphs, one per document.
 
-:func:`kgraph.rdf.to_dataset` gives one named graph per document. Turtle, N-Triples and JSON-LD hold the
-union of those graphs (what a consumer that ignores provenance graphs wants); TriG and N-Quads keep
-the named graphs.
-
-Every file is byte-for-byte the same for the same graph, whatever the process's hash seed: rdflib's
-Turtle writer sorts subjects, predicates, objects and prefixes by itself; N-Triples and N-Quads lines
-are sorted here; TriG graphs are written in IRI order (rdflib takes them from a set); and the JSON-LD
-document is put in canonical order here (its writer also walks a set of subjects). Sorting every JSON
-array is safe because :func:`~kgraph.rdf.to_dataset` makes no RDF lists, whose order would matter; it
-makes no blank nodes either, whose labels would change from run to run.
+The files are made of fragments (see :mod:`kgraph.exporters`): one per named graph for TriG and N-Quads, one
+per subject of the union for the others, each a function of that graph's or that subject's triples alone.
+Oxigraph's writers write Turtle and TriG; N-Triples and N-Quads are sorted lines; JSON-LD is compacted here,
+one node per line. So the same triples always give the same bytes, whatever the hash seed or the order in
+which documents were added. :func:`~kgraph.rdf.to_dataset` makes no blank nodes, whose labels would change
+from run to run, and no RDF lists.
 """
 from __future__ import annotations
 
-import io
 import json
 import os
-import warnings
-from pathlib import Path
+from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
-from ..io import atomic_write
-from . import Exporter
+from . import Exporter, Summary, joined
 
 if TYPE_CHECKING:
     from rdflib import Dataset, Graph
 
-    from ..graph import KnowledgeGraph
-
 __all__ = ["RdfExporter", "TurtleExporter", "NTriplesExporter", "JsonLdExporter", "TriGExporter",
-           "NQuadsExporter", "union_graph", "named_graphs", "jsonld_context"]
+           "NQuadsExporter", "jsonld_context", "named_graphs", "union_graph"]
 
 SCHEMA_ORG = "https://schema.org/"
-_XML_NAMESPACE = "http://www.w3.org/XML/1998/namespace"
+_RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+
+def _prefixes() -> dict[str, str]:
+    from ..query import PREFIXES
+
+    return dict(PREFIXES)
+
+
+def _prefix_lines() -> bytes:
+    return "".join(f"@prefix {prefix}: <{namespace}> .\n" for prefix, namespace in _prefixes().items()).encode("utf-8")
 
 
 def union_graph(dataset: Dataset) -> Graph:
@@ -56,62 +60,54 @@ def named_graphs(dataset: Dataset) -> dict[str, frozenset]:
     return {name: frozenset(triples) for name, triples in graphs.items()}
 
 
-def jsonld_context(graph: Graph) -> dict[str, str]:
-    """The ``@context`` of graph.jsonld: schema.org as ``@vocab``, plus the bound prefixes ``graph`` uses."""
-    from rdflib import Literal, URIRef
+def _parse(lines: Iterable[str]) -> Any:
+    import pyoxigraph as ox
 
-    iris: set[str] = set()
-    for triple in graph:
-        for term in triple:
-            if isinstance(term, URIRef):
-                iris.add(str(term))
-            elif isinstance(term, Literal) and term.datatype is not None:
-                iris.add(str(term.datatype))
-    context: dict[str, str] = {"@vocab": SCHEMA_ORG}
-    for prefix, namespace in sorted(graph.namespaces()):
-        namespace = str(namespace)
-        if prefix and namespace != _XML_NAMESPACE and any(iri.startswith(namespace) for iri in iris):
-            context[prefix] = namespace
-    return context
+    return ox.parse("".join(line + "\n" for line in lines).encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)
 
 
-def _sorted_lines(text: str) -> str:
-    """N-Triples/N-Quads text with its lines sorted and duplicates dropped: one canonical order."""
-    lines = sorted({line for line in text.splitlines() if line.strip()})
-    return "".join(line + "\n" for line in lines)
+def _parsed(items: list[tuple[Any, list[str]]]) -> Iterator[tuple[Any, list[Any]]]:
+    """``(key, its triples)`` for each ``(key, N-Triples lines)``, all parsed at once (a line is a triple)."""
+    triples = iter(_parse(line for _, lines in items for line in lines))
+    for key, lines in items:
+        yield key, [next(triples) for _ in lines]
 
 
-def _canonical_json(value: Any) -> Any:
-    """``value`` with every array sorted (except ``@list`` arrays, whose order is meaningful)."""
-    if isinstance(value, dict):
-        return {key: item if key == "@list" else _canonical_json(item) for key, item in value.items()}
-    if isinstance(value, list):
-        items = [_canonical_json(item) for item in value]
-        return sorted(items, key=lambda item: json.dumps(item, sort_keys=True, ensure_ascii=False))
-    return value
+def _without_prefixes(text: bytes) -> bytes:
+    """Oxigraph's Turtle or TriG output without the ``@prefix`` lines and the blank line after them (the file
+    states the prefixes once, at its head)."""
+    lines = text.split(b"\n")
+    start = 0
+    while start < len(lines) and (lines[start].startswith(b"@prefix ") or not lines[start]):
+        start += 1
+    return b"\n".join(lines[start:])
 
 
 class RdfExporter(Exporter):
-    """One file serialised by rdflib from the graph's :class:`rdflib.Dataset`."""
+    """A file of RDF. ``read()`` parses it back with rdflib."""
 
-    uses_dataset = True
     rdf_format: str = ""          # rdflib's parser name for read()
     keeps_named_graphs = False    # True: read() gives a Dataset, else a Graph
+    head = b""
+    separator = b""
+    tail = b""
 
-    def write(self, kg: KnowledgeGraph, directory: str | os.PathLike, *,
-              dataset: Dataset | None = None) -> list[Path]:
-        """Write the file; ``dataset`` is ``kg.to_rdf()`` when the caller has built it already."""
-        if dataset is None:
-            dataset = kg.to_rdf()
-        (path,) = self.paths(directory)
-        with atomic_write(path) as fh:
-            # Serialising inside the block: should it fail, atomic_write removes the temporary file
-            # and the previous output stays as it was.
-            fh.write(self.serialize(dataset))
-        return [path]
-
-    def serialize(self, dataset: Dataset) -> str:
+    def fragment(self, key: str | None, lines: list[str]) -> bytes:
         raise NotImplementedError
+
+    def fragments(self, items: Iterable[tuple[Any, list[str]]], layout: Any = None) -> Iterator[tuple[str, str, bytes]]:
+        for key, lines in items:
+            yield "", key or "", self.fragment(key, lines)
+
+    def assemble(self, layout: Any, summary: Summary,
+                 read: Callable[[str], Iterable[bytes]]) -> Iterator[tuple[str, Iterable[bytes]]]:
+        def chunks() -> Iterator[bytes]:
+            yield self.head
+            yield from joined(read(""), self.separator)
+            yield self.tail
+
+        (filename,) = self.filenames
+        yield filename, chunks()
 
     def read(self, directory: str | os.PathLike) -> Graph | Dataset:
         from rdflib import Dataset, Graph
@@ -123,67 +119,162 @@ class RdfExporter(Exporter):
 
 
 class TurtleExporter(RdfExporter):
+    """One block per subject, written by Oxigraph's Turtle writer; the prefixes once, at the head."""
+
     name = "turtle"
     filenames = ("graph.ttl",)
     rdf_format = "turtle"
+    source = "subjects"
 
-    def serialize(self, dataset: Dataset) -> str:
-        return union_graph(dataset).serialize(format="turtle")
+    @property
+    def head(self) -> bytes:  # type: ignore[override]
+        return _prefix_lines() + b"\n"
+
+    def fragments(self, items: Iterable[tuple[Any, list[str]]], layout: Any = None) -> Iterator[tuple[str, str, bytes]]:
+        # One writer for many subjects is much faster than a writer per subject; the blocks are cut apart
+        # again where a line starts without indentation (a new subject: literals never hold a raw newline).
+        import pyoxigraph as ox
+
+        batch = list(items)
+        for start in range(0, len(batch), 5000):
+            chunk = batch[start:start + 5000]
+            text = ox.serialize(_parse(line for _, lines in chunk for line in lines), format=ox.RdfFormat.TURTLE,
+                                prefixes=_prefixes())
+            blocks: list[list[bytes]] = []
+            for line in _without_prefixes(text).split(b"\n"):
+                if line and not line.startswith(b"\t"):
+                    blocks.append([])
+                if line:
+                    blocks[-1].append(line)
+            if len(blocks) != len(chunk):  # not one block per subject: write each on its own
+                blocks = [[_without_prefixes(ox.serialize(_parse(lines), format=ox.RdfFormat.TURTLE,
+                                                          prefixes=_prefixes())).rstrip(b"\n")]
+                          for _, lines in chunk]
+            for (subject, _), block in zip(chunk, blocks):
+                yield "", subject, b"\n".join(block) + b"\n"
 
 
 class NTriplesExporter(RdfExporter):
+    """The union's lines, sorted."""
+
     name = "ntriples"
     filenames = ("graph.nt",)
     rdf_format = "nt"
+    source = "subjects"
 
-    def serialize(self, dataset: Dataset) -> str:
-        return _sorted_lines(union_graph(dataset).serialize(format="nt"))
+    def fragment(self, key: str | None, lines: list[str]) -> bytes:
+        return "".join(line + "\n" for line in lines).encode("utf-8")
 
 
 class JsonLdExporter(RdfExporter):
-    """JSON-LD whose ``@context`` makes schema.org terms plain keys (``"name"``, ``"@type": "Person"``)."""
+    """Compact JSON-LD, a node per line: ``@vocab`` is schema.org (``"name"``, ``"@type": "Person"``), the other
+    vocabularies are prefixed (``"kg:confidence"``), node IRIs stay whole; values in the order of their
+    N-Triples lines, keys sorted."""
 
     name = "jsonld"
     filenames = ("graph.jsonld",)
     rdf_format = "json-ld"
+    source = "subjects"
+    separator = b",\n"
+    tail = b"\n]}\n"
 
-    def serialize(self, dataset: Dataset) -> str:
-        graph = union_graph(dataset)
-        text = graph.serialize(format="json-ld", context=jsonld_context(graph))
-        document = _canonical_json(json.loads(text))
-        return json.dumps(document, ensure_ascii=False, sort_keys=True, indent=2) + "\n"
+    def __init__(self) -> None:
+        prefixes = _prefixes()
+        self._by_length = sorted(prefixes.items(), key=lambda item: (-len(item[1]), item[0]))  # longest wins
+        self._compacted: dict[tuple[str, bool], str] = {}
+
+    @property
+    def head(self) -> bytes:  # type: ignore[override]
+        return (f'{{"@context": {json.dumps(jsonld_context(), sort_keys=True)},\n"@graph": [\n').encode("utf-8")
+
+    def _compact(self, iri: str, vocab: bool) -> str:
+        key = (iri, vocab)
+        if key not in self._compacted:
+            self._compacted[key] = iri
+            if vocab and iri.startswith(SCHEMA_ORG) and _simple_local(iri[len(SCHEMA_ORG):]):
+                self._compacted[key] = iri[len(SCHEMA_ORG):]
+            else:
+                for prefix, namespace in self._by_length:
+                    if iri.startswith(namespace) and _simple_local(iri[len(namespace):]):
+                        self._compacted[key] = f"{prefix}:{iri[len(namespace):]}"
+                        break
+        return self._compacted[key]
+
+    def fragments(self, items: Iterable[tuple[Any, list[str]]], layout: Any = None) -> Iterator[tuple[str, str, bytes]]:
+        for subject, triples in _parsed(list(items)):
+            yield "", subject, self._node(triples)
+
+    def _node(self, triples: list[Any]) -> bytes:
+        import pyoxigraph as ox
+
+        node: dict[str, Any] = {}
+        for triple in triples:
+            subject, obj = triple.subject, triple.object
+            node["@id"] = f"_:{subject.value}" if isinstance(subject, ox.BlankNode) else subject.value
+            predicate = triple.predicate.value
+            if predicate == _RDF_TYPE and isinstance(obj, ox.NamedNode):
+                node.setdefault("@type", []).append(self._compact(obj.value, vocab=True))
+                continue
+            if isinstance(obj, ox.Literal):
+                if obj.language:
+                    value: Any = {"@language": obj.language, "@value": obj.value}
+                elif obj.datatype.value == _XSD_STRING:
+                    value = obj.value
+                else:
+                    value = {"@type": self._compact(obj.datatype.value, vocab=False), "@value": obj.value}
+            elif isinstance(obj, ox.BlankNode):
+                value = {"@id": f"_:{obj.value}"}
+            else:
+                value = {"@id": obj.value}
+            node.setdefault(self._compact(predicate, vocab=True), []).append(value)
+        # json's C encoder stays in use (an indent would turn it off)
+        return json.dumps(node, ensure_ascii=False, sort_keys=True).encode("utf-8")
+
+
+def jsonld_context() -> dict[str, str]:
+    """The ``@context`` of graph.jsonld: schema.org as ``@vocab``, and every prefix of the RDF contract."""
+    return {"@vocab": SCHEMA_ORG, **_prefixes()}
+
+
+def _simple_local(local: str) -> bool:
+    """Whether ``local`` can follow a prefix (or stand alone under @vocab) in compact JSON-LD."""
+    return bool(local) and not local[0].isdigit() and all(ch.isalnum() or ch in "_-." for ch in local)
 
 
 class TriGExporter(RdfExporter):
+    """One block per named graph, written by Oxigraph's TriG writer; the prefixes once, at the head."""
+
     name = "trig"
     filenames = ("graph.trig",)
     rdf_format = "trig"
     keeps_named_graphs = True
+    source = "graphs"
 
-    def serialize(self, dataset: Dataset) -> str:
-        from rdflib.plugins.serializers.trig import TrigSerializer
+    @property
+    def head(self) -> bytes:  # type: ignore[override]
+        return _prefix_lines() + b"\n"
 
-        class SortedTrigSerializer(TrigSerializer):
-            """rdflib's TriG writer, taking the graphs in IRI order (the default graph first)."""
+    def fragment(self, key: str | None, lines: list[str]) -> bytes:
+        # A graph's block is Turtle inside braces: Oxigraph's Turtle writer on the triples (no Quad objects
+        # made on the way), each line indented.
+        import pyoxigraph as ox
 
-            def __init__(self, store):
-                super().__init__(store)
-                self.contexts.sort(key=lambda graph: (graph.identifier != self.default_context,
-                                                      str(graph.identifier)))
-
-        stream = io.BytesIO()
-        with warnings.catch_warnings():
-            # rdflib's TriG writer calls Dataset.contexts(), deprecated in favour of graphs()
-            warnings.simplefilter("ignore", DeprecationWarning)
-            SortedTrigSerializer(dataset).serialize(stream, encoding="utf-8")
-        return stream.getvalue().decode("utf-8")
+        turtle = _without_prefixes(ox.serialize(_parse(lines), format=ox.RdfFormat.TURTLE, prefixes=_prefixes()))
+        if not key:  # the default graph: its triples stand outside any block
+            return turtle
+        body = b"".join(b"\t" + line + b"\n" for line in turtle.split(b"\n") if line)
+        return f"<{key}> {{\n".encode("utf-8") + body + b"}\n"
 
 
 class NQuadsExporter(RdfExporter):
+    """Graph after graph (in IRI order, the default graph first), each graph's lines sorted."""
+
     name = "nquads"
     filenames = ("graph.nq",)
     rdf_format = "nquads"
     keeps_named_graphs = True
+    source = "graphs"
 
-    def serialize(self, dataset: Dataset) -> str:
-        return _sorted_lines(dataset.serialize(format="nquads"))
+    def fragment(self, key: str | None, lines: list[str]) -> bytes:
+        suffix = f" <{key}> ." if key else " ."
+        return "".join(line[:-2] + suffix + "\n" for line in lines).encode("utf-8")

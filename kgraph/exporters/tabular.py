@@ -49,29 +49,28 @@ holds JSON in a column named ``<attribute>_json``. An empty cell means the attri
 keeps ``confidence`` as a 64-bit ``double``: its ``float`` is 32 bits and would turn 0.9 into
 0.8999999761581421.
 
-:func:`to_tables` and :func:`from_tables` are inverses: reading the files back gives a graph equal to
-the one written (nodes, edges, keys and attributes; graph-level attributes are not kept, node IDs and
+The columns of a file depend on which attributes the graph's nodes (or edges) have and on the types of their
+values (see :meth:`Neo4jCsvExporter.layout`); a row, on its own element and those columns. :func:`from_tables`
+reads the files back into a graph equal to the one written (nodes, edges, keys and attributes; graph-level attributes are not kept, node IDs and
 edge keys come back as strings, which kgraph's are, and an ``int`` in a ``:double`` column comes back as
 an equal ``float``).
 """
 from __future__ import annotations
 
 import csv
+import io
+import itertools
 import json
 import os
-from collections.abc import Iterable
-from pathlib import Path
+from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
-from ..io import atomic_write
-from . import Exporter
+from . import Edge, Exporter, Node, Summary, edge_sort_key
 
 if TYPE_CHECKING:
     import networkx as nx
 
-    from ..graph import KnowledgeGraph
-
-__all__ = ["Neo4jCsvExporter", "JSON_COLUMNS", "to_tables", "from_tables", "neo4j_label", "neo4j_type"]
+__all__ = ["Neo4jCsvExporter", "JSON_COLUMNS", "from_tables", "neo4j_label", "neo4j_type"]
 
 NODE_ID, NODE_LABEL, NODE_NAME = "id:ID", ":LABEL", "name"
 START_ID, END_ID, REL_TYPE, EDGE_KEY = ":START_ID", ":END_ID", ":TYPE", "key"
@@ -103,25 +102,15 @@ def neo4j_type(relation: str) -> str:
 
 
 # -- columns -----------------------------------------------------------------------------------------
-def _scalar_type(value: Any) -> str | None:
-    """The Neo4j type that writes ``value`` as a cell and reads it back unchanged, if any."""
-    kind = type(value)
-    if kind is bool:
-        return "boolean"
-    if kind is int:
-        return "long"
-    if kind is float:
-        return "double"
-    if kind is str and value and "\x00" not in value:
-        return ""  # plain string: no type in the header
-    return None
+_SCALAR_TYPES = {"bool": "boolean", "int": "long", "float": "double", "str": "", "str-xml": ""}
+"""Value tags (:func:`kgraph.exporters.value_tag`) CSV holds as they are, and their Neo4j header type."""
 
 
-def _column_type(name: str, values: list[Any]) -> str | None:
-    """The header type of an attribute's column, or None when the column holds JSON."""
+def _column_type(name: str, tags: Iterable[str]) -> str | None:
+    """The header type of an attribute's column from the tags of its values, or None when it holds JSON."""
     if name in JSON_COLUMNS or name.endswith(JSON_SUFFIX):
         return None
-    types = {_scalar_type(value) for value in values}
+    types = {_SCALAR_TYPES.get(tag) for tag in tags}
     if types == {"long", "double"}:
         return "double"
     if len(types) == 1 and None not in types:
@@ -170,52 +159,29 @@ def _value(cell: str, column_type: str | None) -> Any:
     return cell
 
 
-def _attribute_columns(records: list[dict[str, Any]], first: tuple[str, ...], reserved: set[str],
+def _attribute_columns(tags: dict[str, frozenset[str]], first: tuple[str, ...], reserved: set[str],
                        renamed: dict[str, str]) -> list[tuple[str, str, str | None]]:
-    """(attribute, header, type) for every attribute of ``records``: ``first`` ones first, the rest by name."""
-    values: dict[str, list[Any]] = {}
-    for attrs in records:
-        for name, value in attrs.items():
-            values.setdefault(name, []).append(value)
-    for name in values:
+    """(attribute, header, type) for every attribute of ``tags`` (name -> its value tags): ``first`` ones
+    first, the rest by name."""
+    for name in tags:
         if name in reserved or ":" in name:
             raise ValueError(f"attribute name {name!r} cannot be a Neo4j CSV column")
-    order = [name for name in first if name in values] + sorted(set(values) - set(first))
-    columns = []
-    for name in order:
-        column_type = _column_type(name, values[name])
-        columns.append((name, _header(renamed.get(name, name), column_type), column_type))
-    return columns
+    order = [name for name in first if name in tags] + sorted(set(tags) - set(first))
+    return [(name, _header(renamed.get(name, name), _column_type(name, tags[name])), _column_type(name, tags[name]))
+            for name in order]
 
 
 def _row(attrs: dict[str, Any], columns: list[tuple[str, str, str | None]]) -> list[str]:
     return [_cell(attrs[name], column_type) if name in attrs else "" for name, _, column_type in columns]
 
 
-# -- tables ------------------------------------------------------------------------------------------
-def to_tables(graph: nx.MultiDiGraph) -> tuple[Table, Table]:
-    """``graph`` as the rows of nodes.csv and edges.csv (see the module docstring), headers first."""
-    nodes = sorted(graph.nodes(data=True), key=lambda item: str(item[0]))
-    edges = sorted(graph.edges(keys=True, data=True), key=lambda item: tuple(map(str, item[:3])))
-
-    node_columns = _attribute_columns([attrs for _, attrs in nodes], _NODE_FIRST, _NODE_RESERVED,
-                                      _NODE_RENAMED)
-    node_table: Table = [[NODE_ID, NODE_LABEL] + [header for _, header, _ in node_columns]]
-    for node, attrs in nodes:
-        node_table.append([str(node), neo4j_label(attrs.get("kind"))] + _row(attrs, node_columns))
-
-    edge_columns = _attribute_columns([attrs for *_, attrs in edges], _EDGE_FIRST, _EDGE_RESERVED, {})
-    first = [column for column in edge_columns if column[0] in _EDGE_FIRST]
-    rest = [column for column in edge_columns if column[0] not in _EDGE_FIRST]
-    edge_table: Table = [[START_ID, END_ID, REL_TYPE] + [header for _, header, _ in first] + [EDGE_KEY]
-                         + [header for _, header, _ in rest]]
-    for u, v, key, attrs in edges:
-        relation = attrs.get("relation") or str(key).split("|", 1)[0]
-        edge_table.append([str(u), str(v), neo4j_type(str(relation))] + _row(attrs, first) + [str(key)]
-                          + _row(attrs, rest))
-    return node_table, edge_table
+def _csv_line(cells: list[str]) -> bytes:
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerow(cells)
+    return buffer.getvalue().encode("utf-8")
 
 
+# -- reading back -------------------------------------------------------------------------------------
 def _records(table: Iterable[list[str]], structural: tuple[str, ...], renamed: dict[str, str]):
     """(cells of the ``structural`` columns, attributes) for each data row of ``table``."""
     rows = iter(table)
@@ -237,7 +203,7 @@ def _records(table: Iterable[list[str]], structural: tuple[str, ...], renamed: d
 
 
 def from_tables(node_table: Iterable[list[str]], edge_table: Iterable[list[str]]) -> nx.MultiDiGraph:
-    """The graph :func:`to_tables` made ``node_table`` and ``edge_table`` from."""
+    """The graph the rows of nodes.csv and edges.csv (headers first) were written from."""
     import networkx as nx
 
     graph = nx.MultiDiGraph()
@@ -251,17 +217,41 @@ def from_tables(node_table: Iterable[list[str]], edge_table: Iterable[list[str]]
 
 
 class Neo4jCsvExporter(Exporter):
-    """``nodes.csv`` and ``edges.csv`` for ``neo4j-admin database import``."""
+    """``nodes.csv`` and ``edges.csv`` for ``neo4j-admin database import``: a row per node and per edge."""
 
     name = "csv"
     filenames = ("nodes.csv", "edges.csv")
+    source = "elements"
 
-    def write(self, kg: KnowledgeGraph, directory: str | os.PathLike) -> list[Path]:
-        paths = self.paths(directory)
-        for path, table in zip(paths, to_tables(kg.to_networkx())):
-            with atomic_write(path) as fh:  # UTF-8, no BOM, newline="" as the csv module wants
-                csv.writer(fh, lineterminator="\n").writerows(table)
-        return paths
+    def layout(self, summary: Summary) -> dict[str, list[tuple[str, str, str | None]]]:
+        """The columns of each file after the structural ones: ``(attribute, header, type)``, type None for JSON."""
+        by_scope: dict[str, dict[str, frozenset[str]]] = {"node": {}, "edge": {}}
+        for (scope, name), tags in summary.tags.items():
+            by_scope[scope][name] = tags
+        return {"node": _attribute_columns(by_scope["node"], _NODE_FIRST, _NODE_RESERVED, _NODE_RENAMED),
+                "edge": _attribute_columns(by_scope["edge"], _EDGE_FIRST, _EDGE_RESERVED, {})}
+
+    def fragments(self, items: Iterable[Node | Edge], layout: dict) -> Iterator[tuple[str, str, bytes]]:
+        node_columns = [tuple(column) for column in layout["node"]]
+        first, rest = _edge_columns(layout["edge"])
+        for item in items:
+            if isinstance(item, Node):
+                yield "node", item.iri, _csv_line([item.iri, neo4j_label(item.attrs.get("kind"))]
+                                                  + _row(item.attrs, node_columns))
+            else:
+                relation = item.attrs.get("relation") or item.key.split("|", 1)[0]
+                yield "edge", edge_sort_key(item.u, item.v, item.key), _csv_line(
+                    [item.u, item.v, neo4j_type(str(relation))] + _row(item.attrs, first) + [item.key]
+                    + _row(item.attrs, rest))
+
+    def assemble(self, layout: dict, summary: Summary,
+                 read: Callable[[str], Iterable[bytes]]) -> Iterator[tuple[str, Iterable[bytes]]]:
+        first, rest = _edge_columns(layout["edge"])
+        node_header = [NODE_ID, NODE_LABEL] + [header for _, header, _ in layout["node"]]
+        edge_header = ([START_ID, END_ID, REL_TYPE] + [header for _, header, _ in first] + [EDGE_KEY]
+                       + [header for _, header, _ in rest])
+        yield "nodes.csv", itertools.chain([_csv_line(node_header)], read("node"))
+        yield "edges.csv", itertools.chain([_csv_line(edge_header)], read("edge"))
 
     def read(self, directory: str | os.PathLike) -> nx.MultiDiGraph:
         tables = []
@@ -269,3 +259,9 @@ class Neo4jCsvExporter(Exporter):
             with open(path, encoding="utf-8", newline="") as fh:
                 tables.append(list(csv.reader(fh)))
         return from_tables(*tables)
+
+
+def _edge_columns(columns: list) -> tuple[list, list]:
+    """The edge columns before the ``key`` column and after it."""
+    columns = [tuple(column) for column in columns]
+    return ([c for c in columns if c[0] in _EDGE_FIRST], [c for c in columns if c[0] not in _EDGE_FIRST])

@@ -6,8 +6,14 @@ character (``segmenter = "char"``).
 """
 from __future__ import annotations
 
+import contextlib
+import functools
 import logging
+import os
+import pickle
+import sys
 import threading
+from pathlib import Path
 
 from spacy.tokens import Doc
 from spacy.util import get_words_and_spaces, registry
@@ -17,6 +23,64 @@ _USER_WORD_FREQ = 2000  # high enough that lexicon entries (高级副总裁, 快
 
 _jieba_lock = threading.Lock()
 _jieba_cache: dict[bool, object] = {}
+_DICTIONARY_CACHE = "jieba-dictionary.pickle"
+_DICTIONARY_FORMAT = 1
+
+log = logging.getLogger(__name__)
+
+
+@functools.lru_cache(maxsize=1)
+def jieba_dictionary() -> tuple[dict[str, int], int, dict[str, str]]:
+    """jieba's default dictionary: (word and word-prefix -> frequency, the total frequency, word -> its
+    part-of-speech tag), read once per process.
+
+    jieba itself reads its dictionary from a marshal file it writes into the temporary directory, which takes
+    1.5 s here; these tables come from a pickle in kgraph's cache directory (:func:`kgraph.resources.cache_dir`),
+    which takes a third of that, made from jieba's dictionary file the first time (and again when jieba or its
+    dictionary changes). The global ``jieba.dt`` is never initialised, so jieba writes nothing.
+    """
+    from ..resources import cache_dir
+
+    return load_dictionary(cache_dir())
+
+
+def load_dictionary(directory: Path | None) -> tuple[dict[str, int], int, dict[str, str]]:
+    """:func:`jieba_dictionary`, read from (or, the first time, made and saved into) ``directory``; from jieba's
+    dictionary file alone when ``directory`` is None."""
+    import jieba
+
+    with contextlib.closing(jieba.dt.get_dict_file()) as fh:
+        source = getattr(fh, "name", None)
+    stamp = [_DICTIONARY_FORMAT, jieba.__version__, str(source)]
+    if source and os.path.exists(source):
+        info = os.stat(source)
+        stamp += [info.st_size, info.st_mtime_ns]
+    path = Path(directory) / _DICTIONARY_CACHE if directory is not None else None
+    if path is not None and path.is_file():
+        try:
+            with open(path, "rb") as fh:
+                cached = pickle.load(fh)
+            if cached[0] == stamp:
+                return cached[1], cached[2], cached[3]
+        except Exception as exc:  # noqa: BLE001 - a damaged cache is made again
+            log.debug("%s: %s; reading jieba's dictionary", path, exc)
+    with contextlib.closing(jieba.dt.get_dict_file()) as fh:
+        freq, total = jieba.Tokenizer.gen_pfdict(fh)
+    tags: dict[str, str] = {}
+    with contextlib.closing(jieba.dt.get_dict_file()) as fh:
+        for line in fh:
+            parts = line.decode("utf-8").split()
+            if len(parts) == 3:
+                tags[parts[0]] = sys.intern(parts[2])
+    if path is not None:
+        try:
+            from ..io import atomic_write
+
+            with atomic_write(path, "wb") as fh:
+                pickle.dump((stamp, freq, total, tags), fh, protocol=pickle.HIGHEST_PROTOCOL)
+        except OSError as exc:
+            log.debug("cannot write %s: %s", path, exc)
+    return freq, total, tags
 
 
 def jieba_tokenizer(user_dictionary: bool = True):
@@ -27,12 +91,9 @@ def jieba_tokenizer(user_dictionary: bool = True):
 
             # jieba logs its dictionary loading at DEBUG through its own handler; keep it quiet.
             logging.getLogger("jieba").setLevel(logging.WARNING)
-            if not jieba.dt.initialized:
-                jieba.dt.initialize()
-            # a copy of the default dictionary jieba has loaded anyway (word_info needs it): reading
-            # the dictionary file a second time costs most of a second in every process
+            freq, total, _ = jieba_dictionary()
             tok = jieba.Tokenizer()
-            tok.FREQ, tok.total, tok.initialized = dict(jieba.dt.FREQ), jieba.dt.total, True
+            tok.FREQ, tok.total, tok.initialized = dict(freq), total, True  # a copy: the user words go in it
             if user_dictionary:
                 from ..resources import load_lexicons
 
@@ -48,14 +109,8 @@ def word_info():
     Looking up a token's dictionary tag costs a dict access, where jieba.posseg's HMM tagging runs at a
     tenth of the segmenter's speed.
     """
-    import jieba
-    import jieba.posseg
-
-    with _jieba_lock:
-        logging.getLogger("jieba").setLevel(logging.WARNING)
-        if not jieba.dt.initialized:
-            jieba.dt.initialize()
-    return jieba.dt.FREQ, jieba.posseg.dt.word_tag_tab
+    freq, _, tags = jieba_dictionary()
+    return freq, tags
 
 
 class ChineseTokenizer:
