@@ -254,11 +254,11 @@ class GraphStore:
         return self.native.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
 
     def subject_ntriples(self, subject: str) -> list[str]:
-        """The triples of the default graph whose subject is ``subject`` (an IRI in N-Triples, ``<…>``), as
-        sorted N-Triples lines."""
+        """The triples of the default graph whose subject is ``subject`` (as N-Triples writes it: ``<iri>`` or
+        ``_:label``), as sorted N-Triples lines."""
         import pyoxigraph as ox
 
-        node = ox.NamedNode(subject[1:-1])
+        node = ox.BlankNode(subject[2:]) if subject.startswith("_:") else ox.NamedNode(subject[1:-1])
         return sorted(f"{quad.triple} ." for quad in self.native.quads_for_pattern(node, None, None, ox.DefaultGraph()))
 
     def query(self, sparql: str):

@@ -83,6 +83,21 @@ def test_components_are_registered_spacy_factories():
     assert "kgraph.ChineseTokenizer.v1" in registry.tokenizers.get_all()
 
 
+def test_the_company_is_no_entity_of_its_own():
+    """公司 in "但公司首席执行官X" refers to the organisation named before; as an entity it would join every
+    article that says "the company". It stays a mention, and its membership goes with it."""
+    extraction = extract_one(document_from_text(
+        "亚马逊拒绝就此事发表评论，但公司首席执行官杰夫·贝索斯表示，公司将继续投入。该公司去年营收增长。"))
+    organizations = {e.name for e in extraction.entities if e.kind == Kind.ORGANIZATION}
+    assert "亚马逊" in organizations
+    assert not organizations & {"公司", "该公司"}
+    assert extraction.facts and all(f.object[1] != "公司" for f in extraction.facts)
+    # where the text says which company 公司 stands for, its facts are about that company
+    declared = extract_one(document_from_text("星河科技股份有限公司（以下简称“公司”）近日公告，公司董事长张明远因个人原因辞职。"))
+    assert {(f.relation, f.subject[1], f.object[1]) for f in declared.facts} >= {
+        (Rel.MEMBER_OF, "张明远", "星河科技股份有限公司"), (Rel.HEAD_OF, "张明远", "星河科技股份有限公司")}
+
+
 def test_jiebas_dictionary_is_read_from_kgraphs_cache(tmp_path):
     import pickle
 

@@ -161,7 +161,7 @@ class RelationExtractor:
             rules.analyse_entities(analysis)
         rules.analyse_relations(analysis)
         doc._.kg_entities = [entity_to_data(e) for e in rules.entities_for_output(analysis)]
-        doc._.kg_facts = [fact_to_data(f) for f in analysis.facts]
+        doc._.kg_facts = [fact_to_data(f) for f in rules.facts_for_output(analysis)]
         return doc
 
 
