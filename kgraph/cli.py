@@ -221,12 +221,16 @@ def remove(directory: str, ids: tuple[str, ...], export: bool) -> None:
 @click.option("--verify/--no-verify", default=True, show_default=True,
               help="Count each graph's triples on --endpoint after pushing.")
 @click.option("--timeout", type=click.FloatRange(min=1), default=60.0, show_default=True, help="Seconds per request.")
+@click.option("--prune", is_flag=True,
+              help="Also delete from the store the kgraph document graphs DIRECTORY no longer holds (documents "
+                   "removed since the last push); graphs that are not kgraph's are left alone.")
 def push(directory: str, endpoint: str, graph_store: str | None, user: str | None, password: str | None,
-         verify: bool, timeout: float) -> None:
+         verify: bool, timeout: float, prune: bool) -> None:
     """Load every named graph of DIRECTORY (written by `kgraph build`) into a SPARQL 1.1 store.
 
     Each document's graph is sent with an HTTP PUT to GRAPH-STORE?graph=<graph IRI> (SPARQL 1.1 Graph Store
-    HTTP Protocol), replacing what that graph held there; pushing again is safe. Stops at the first failure.
+    HTTP Protocol), replacing what that graph held there; pushing again is safe. With --prune, the document
+    graphs the store holds and DIRECTORY no longer does are sent an HTTP DELETE. Stops at the first failure.
 
     \b
     Example:
@@ -241,8 +245,8 @@ def push(directory: str, endpoint: str, graph_store: str | None, user: str | Non
     corpus = _open_corpus(directory)
     try:
         with corpus:
-            report = push_graphs(corpus.store, graph_store or endpoint, endpoint=endpoint if verify else None,
-                                 user=user, password=password, timeout=timeout)
+            report = push_graphs(corpus.store, graph_store or endpoint, endpoint=endpoint, verify=verify,
+                                 user=user, password=password, timeout=timeout, prune=prune)
     except (CorpusError, StoreError) as exc:
         _fail(str(exc), EXIT_PARTIAL)
     except PushError as exc:
@@ -250,8 +254,9 @@ def push(directory: str, endpoint: str, graph_store: str | None, user: str | Non
     for graph, (local, remote) in sorted(report.mismatches.items()):
         click.echo(f"kgraph: <{graph}>: {local} triples pushed, {remote} found at {endpoint}", err=True)
     checked = {None: "not checked", True: "checked", False: "MISMATCH"}[report.verified]
-    click.echo(f"{report.graphs} graphs, {report.triples} triples pushed to {graph_store or endpoint} ({checked})",
-               err=True)
+    deleted = f", {len(report.deleted)} graphs deleted" if prune else ""
+    click.echo(f"{report.graphs} graphs, {report.triples} triples pushed to {graph_store or endpoint}{deleted} "
+               f"({checked})", err=True)
     sys.exit(EXIT_OK if report.verified is not False else EXIT_PARTIAL)
 
 

@@ -320,6 +320,7 @@ class PushReport:
     triples: int = 0
     verified: bool | None = None                         # None: not checked
     mismatches: dict[str, tuple[int, int]] = field(default_factory=dict)  # graph -> (local, remote)
+    deleted: list[str] = field(default_factory=list)     # kgraph document graphs removed from the remote store
 
 
 def _opener(url: str, user: str | None, password: str | None) -> urllib.request.OpenerDirector:
@@ -355,6 +356,21 @@ def _graph_url(graph_store: str, graph: str) -> str:
     return f"{graph_store}{separator}graph={urllib.parse.quote(graph, safe='')}"
 
 
+def _select(endpoint: str, sparql: str, opener: urllib.request.OpenerDirector, timeout: float) -> list[dict]:
+    """The rows of a SELECT on a SPARQL endpoint, as SPARQL JSON bindings."""
+    request = urllib.request.Request(
+        endpoint, data=urllib.parse.urlencode({"query": sparql}).encode("ascii"), method="POST",
+        headers={"Content-Type": "application/x-www-form-urlencoded", "Accept": "application/sparql-results+json"})
+    try:
+        with opener.open(request, timeout=timeout) as response:
+            answer = json.load(response)
+    except (urllib.error.URLError, TimeoutError, OSError) as exc:
+        raise PushError(_http_problem(endpoint, exc)) from exc
+    except ValueError as exc:
+        raise PushError(f"{endpoint}: the answer is not SPARQL JSON results: {exc}") from exc
+    return answer.get("results", {}).get("bindings", [])
+
+
 def remote_counts(endpoint: str, graphs: Iterable[str], *, user: str | None = None, password: str | None = None,
                   timeout: float = 60.0, batch: int = 200) -> dict[str, int]:
     """Graph IRI -> triples the SPARQL ``endpoint`` holds in it, for ``graphs`` (absent graphs count 0)."""
@@ -364,27 +380,30 @@ def remote_counts(endpoint: str, graphs: Iterable[str], *, user: str | None = No
     for start in range(0, len(graphs), batch):
         values = " ".join(f"<{g}>" for g in graphs[start:start + batch])
         sparql = f"SELECT ?g (COUNT(*) AS ?n) WHERE {{ VALUES ?g {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} }} GROUP BY ?g"
-        request = urllib.request.Request(
-            endpoint, data=urllib.parse.urlencode({"query": sparql}).encode("ascii"), method="POST",
-            headers={"Content-Type": "application/x-www-form-urlencoded",
-                     "Accept": "application/sparql-results+json"})
-        try:
-            with opener.open(request, timeout=timeout) as response:
-                answer = json.load(response)
-        except (urllib.error.URLError, TimeoutError, OSError) as exc:
-            raise PushError(_http_problem(endpoint, exc)) from exc
-        except ValueError as exc:
-            raise PushError(f"{endpoint}: the answer is not SPARQL JSON results: {exc}") from exc
-        for row in answer.get("results", {}).get("bindings", []):
+        for row in _select(endpoint, sparql, opener, timeout):
             counts[row["g"]["value"]] = int(row["n"]["value"])
     return counts
 
 
+def remote_document_graphs(endpoint: str, *, user: str | None = None, password: str | None = None,
+                           timeout: float = 60.0) -> set[str]:
+    """The named graphs of the SPARQL ``endpoint`` that are kgraph document graphs (``<document IRI>#graph``)."""
+    from .iri import ID_NS
+    from .rdf import GRAPH_SUFFIX
+
+    opener = _opener(endpoint, user, password)
+    rows = _select(endpoint, "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }", opener, timeout)
+    return {row["g"]["value"] for row in rows
+            if row["g"]["value"].startswith(ID_NS + "doc/") and row["g"]["value"].endswith(GRAPH_SUFFIX)}
+
+
 def push(store: GraphStore, graph_store: str, *, endpoint: str | None = None, user: str | None = None,
-         password: str | None = None, timeout: float = 60.0,
+         password: str | None = None, timeout: float = 60.0, prune: bool = False, verify: bool = True,
          progress: Callable[[str], None] | None = None) -> PushReport:
     """PUT every named graph of ``store`` to ``graph_store?graph=<IRI>`` (SPARQL 1.1 Graph Store HTTP
-    Protocol), replacing what the remote graph held. With ``endpoint`` (a SPARQL query URL), then count the
+    Protocol), replacing what the remote graph held. With ``prune`` (needs ``endpoint``), then DELETE the
+    kgraph document graphs the remote store holds and ``store`` does not (documents removed since the last
+    push); other graphs are left alone. With ``endpoint`` (a SPARQL query URL) and ``verify``, then count the
     triples of each graph there and compare.
 
     The body is N-Triples sent as ``text/turtle`` (N-Triples is Turtle), which every store accepts. Stops
@@ -409,7 +428,19 @@ def push(store: GraphStore, graph_store: str, *, endpoint: str | None = None, us
         report.triples += local[graph]
         if progress:
             progress(graph)
-    if endpoint:
+    if prune:
+        if not endpoint:
+            raise ValueError("pruning needs the SPARQL endpoint, to list the remote graphs")
+        for graph in sorted(remote_document_graphs(endpoint, user=user, password=password, timeout=timeout) - set(local)):
+            request = urllib.request.Request(_graph_url(graph_store, graph), method="DELETE")
+            try:
+                with opener.open(request, timeout=timeout) as response:
+                    response.read()
+            except (urllib.error.URLError, TimeoutError, OSError) as exc:
+                raise PushError(f"graph <{graph}>: {_http_problem(graph_store, exc)} "
+                                f"({len(report.deleted)} graphs deleted before)") from exc
+            report.deleted.append(graph)
+    if endpoint and verify:
         remote = remote_counts(endpoint, local, user=user, password=password, timeout=timeout)
         report.mismatches = {g: (n, remote.get(g, 0)) for g, n in local.items() if remote.get(g, 0) != n}
         report.verified = not report.mismatches
@@ -433,5 +464,6 @@ __all__ = [
     "plain_strings",
     "push",
     "remote_counts",
+    "remote_document_graphs",
     "store_path",
 ]

@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import subprocess
 import sys
 
@@ -99,9 +100,10 @@ def test_help_in_a_real_process():
 def test_installed_console_script():
     import shutil
 
-    exe = shutil.which("kgraph")
+    # an installed package puts its script beside the Python that runs the tests (on PATH or not)
+    exe = shutil.which("kgraph", path=os.pathsep.join([os.path.dirname(sys.executable), os.environ.get("PATH", "")]))
     if exe is None:
-        pytest.skip("the kgraph console script is not on PATH (package not installed)")
+        pytest.skip("no kgraph console script beside this Python or on PATH (package not installed)")
     proc = subprocess.run([exe, "--help"], check=False, capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0, proc.stderr
     assert all(c in proc.stdout for c in COMMANDS)

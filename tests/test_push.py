@@ -6,9 +6,11 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import os
 import shutil
 import socket
 import subprocess
+import sys
 import threading
 import time
 import urllib.parse
@@ -81,7 +83,9 @@ class Oxigraph:
 
 @pytest.fixture
 def oxigraph(tmp_path):
-    executable = shutil.which("oxigraph")
+    # the venv's bin directory need not be on PATH (make test runs .venv/bin/pytest): look beside Python first
+    executable = shutil.which("oxigraph", path=os.pathsep.join([os.path.dirname(sys.executable),
+                                                                os.environ.get("PATH", "")]))
     if executable is None:
         pytest.skip("no `oxigraph` server command (pip install oxigraph)")
     port = free_port()
@@ -136,6 +140,28 @@ def test_pushing_again_replaces_each_graph(tmp_path, oxigraph):
     names = {row["n"]["value"] for row in oxigraph.select(
         "SELECT ?n WHERE { GRAPH ?g { ?p a <https://schema.org/Person> ; <https://schema.org/name> ?n } }")}
     assert names == {"林照临", "顾明澈"}
+
+
+def test_prune_deletes_the_graphs_of_removed_documents_and_nothing_else(tmp_path, oxigraph):
+    out = build(tmp_path / "articles", tmp_path / "out", ARTICLES)
+    args = ("push", out, "--endpoint", oxigraph.query_url, "--graph-store", oxigraph.store_url)
+    assert invoke(*args).exit_code == 0
+    foreign = "https://example.org/graphs/kept"  # a graph kgraph did not write
+    request = urllib.request.Request(f"{oxigraph.store_url}?graph={urllib.parse.quote(foreign, safe='')}",
+                                     data=b"<https://example.org/s> <https://example.org/p> 1 .", method="PUT",
+                                     headers={"Content-Type": "text/turtle"})
+    urllib.request.urlopen(request, timeout=30).close()
+    assert invoke("remove", out, tmp_path / "articles" / "qingshi.md").exit_code == 0
+    result = invoke(*args)  # without --prune the removed document's graph stays in the remote store
+    assert result.exit_code == 0 and len(oxigraph.counts()) == 3
+    result = invoke(*args, "--prune")
+    assert result.exit_code == 0, result.output
+    assert "1 graphs deleted" in result.stderr
+    remote = oxigraph.counts()
+    assert remote == {**local_counts(out), foreign: 1}
+    assert "顾明澈" not in json.dumps(oxigraph.select("SELECT ?n WHERE { GRAPH ?g { ?p <https://schema.org/name> ?n } }"),
+                                     ensure_ascii=False)
+    assert "0 graphs deleted" in invoke(*args, "--prune").stderr  # nothing left to prune
 
 
 def test_a_url_that_takes_no_put_is_an_http_error(built, oxigraph):
