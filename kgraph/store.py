@@ -412,17 +412,19 @@ def push(store: GraphStore, graph_store: str, *, endpoint: str | None = None, us
     opener = _opener(graph_store, user, password)
     report = PushReport()
     local: dict[str, int] = {}
-    for graph in sorted(store.graph_names()):
-        body = store.graph_ntriples(graph)
-        url = _graph_url(graph_store, graph)
-        request = urllib.request.Request(url, data=body, method="PUT",
-                                         headers={"Content-Type": "text/turtle; charset=utf-8"})
+
+    def send(graph: str, method: str, body: bytes | None, done: str) -> None:
+        headers = {"Content-Type": "text/turtle; charset=utf-8"} if body is not None else {}
+        request = urllib.request.Request(_graph_url(graph_store, graph), data=body, method=method, headers=headers)
         try:
             with opener.open(request, timeout=timeout) as response:
                 response.read()
         except (urllib.error.URLError, TimeoutError, OSError) as exc:
-            raise PushError(f"graph <{graph}>: {_http_problem(graph_store, exc)} "
-                            f"({report.graphs} graphs pushed before)") from exc
+            raise PushError(f"graph <{graph}>: {_http_problem(graph_store, exc)} ({done})") from exc
+
+    for graph in sorted(store.graph_names()):
+        body = store.graph_ntriples(graph)
+        send(graph, "PUT", body, f"{report.graphs} graphs pushed before")
         local[graph] = body.count(b"\n")
         report.graphs += 1
         report.triples += local[graph]
@@ -431,14 +433,9 @@ def push(store: GraphStore, graph_store: str, *, endpoint: str | None = None, us
     if prune:
         if not endpoint:
             raise ValueError("pruning needs the SPARQL endpoint, to list the remote graphs")
-        for graph in sorted(remote_document_graphs(endpoint, user=user, password=password, timeout=timeout) - set(local)):
-            request = urllib.request.Request(_graph_url(graph_store, graph), method="DELETE")
-            try:
-                with opener.open(request, timeout=timeout) as response:
-                    response.read()
-            except (urllib.error.URLError, TimeoutError, OSError) as exc:
-                raise PushError(f"graph <{graph}>: {_http_problem(graph_store, exc)} "
-                                f"({len(report.deleted)} graphs deleted before)") from exc
+        remote_graphs = remote_document_graphs(endpoint, user=user, password=password, timeout=timeout)
+        for graph in sorted(remote_graphs - set(local)):
+            send(graph, "DELETE", None, f"{len(report.deleted)} graphs deleted before")
             report.deleted.append(graph)
     if endpoint and verify:
         remote = remote_counts(endpoint, local, user=user, password=password, timeout=timeout)

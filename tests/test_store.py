@@ -9,7 +9,6 @@ import pytest
 from click.testing import CliRunner
 
 from kgraph.cli import main
-from kgraph.store import GraphStore
 
 DEFAULT_FILES = ("graph.ttl", "graph.trig", "graph.jsonld", "graph.graphml", "nodes.csv", "edges.csv", "graph.html")
 ID = "https://w3id.org/kgraph/id/"
