@@ -372,6 +372,8 @@ def test_an_entity_named_differently_by_two_documents_has_one_name(tmp_path):
 
 # -- export formats ---------------------------------------------------------------------------------
 def test_a_directory_keeps_its_formats_and_drops_stale_files(corpus, tmp_path):
+    from kgraph.store import GraphStore
+
     out = tmp_path / "out"
     assert invoke("build", corpus / "minghu.md", "-o", out, "-f", "turtle").exit_code == 0
     own = {"manifest.json", "fragments.sqlite"}  # the directory's bookkeeping, beside the exports
@@ -385,8 +387,6 @@ def test_a_directory_keeps_its_formats_and_drops_stale_files(corpus, tmp_path):
     lines = (out / "graph.nq").read_text(encoding="utf-8").splitlines()
     graphs = [line.rsplit(" ", 2)[1] for line in lines]
     assert len(set(graphs)) == 2 and lines == sorted(set(lines), key=lambda line: (line.rsplit(" ", 2)[1], line))
-    from kgraph.store import GraphStore
-
     with GraphStore(out / "store") as store:  # the quads of the file are the store's named graphs
         assert sum(store.triple_counts().values()) == len(lines)
 
