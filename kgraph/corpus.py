@@ -339,7 +339,7 @@ class Corpus:
             if not thorough and entry["graph"] in present and (self.directory / entry["cache"]).is_file():
                 continue  # the usual case: nothing to check without reading the cache
             try:
-                _, graph, triples = self._load_cache(entry)
+                _, graph, triples = self._load_cache(entry)  # the whole file: a damaged one is extracted again
             except CorpusError as exc:
                 log.warning("%s; %s will be extracted again", exc, doc_id)
                 del documents[doc_id]
@@ -424,24 +424,22 @@ class Corpus:
         self.close(clean=exc_type is None)
 
     # -- documents --------------------------------------------------------------------------------
-    def _load_cache(self, entry: dict[str, Any]) -> tuple[Extraction, str, list[str]]:
-        """(extraction, graph IRI, sorted N-Triples lines of the document's own graph) of one document."""
+    def _load_cache(self, entry: dict[str, Any],
+                    extraction: bool = True) -> tuple[Extraction | None, str, list[str]]:
+        """(extraction, graph IRI, sorted N-Triples lines of the document's own graph) of one document; the
+        extraction is None unless asked for (making it back from the JSON is most of the cost)."""
         path = self.directory / entry["cache"]
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
-            return extraction_from_data(data["extraction"]), data["graph"], list(data["triples"])
+            return (extraction_from_data(data["extraction"]) if extraction else None), data["graph"], \
+                list(data["triples"])
         except (OSError, ValueError, KeyError, TypeError) as exc:
             raise CorpusError(f"{path}: cannot read the cached extraction: {exc}") from exc
 
     def _graphs(self) -> Iterator[tuple[str, list[str]]]:
         """(graph IRI, sorted N-Triples lines) of every document's graph as the store holds it, from the caches."""
         for doc_id, entry in sorted(self.documents.items()):
-            path = self.directory / entry["cache"]
-            try:
-                data = json.loads(path.read_text(encoding="utf-8"))
-                graph, triples = data["graph"], list(data["triples"])
-            except (OSError, ValueError, KeyError, TypeError) as exc:
-                raise CorpusError(f"{path}: cannot read the cached extraction: {exc}") from exc
+            _, graph, triples = self._load_cache(entry, extraction=False)
             yield graph, self._harmonised(doc_id, triples, entry.get("names", {}))
 
     def is_unchanged(self, document: Document, segmenter: str = "jieba") -> bool:
@@ -470,7 +468,7 @@ class Corpus:
         graphs: dict[str, list[str]] = {}
         for doc_id in sorted({d for iri in renamed for d in self._names.get(iri, {})} - skip):
             entry = self.documents[doc_id]
-            _, graph, triples = self._load_cache(entry)
+            _, graph, triples = self._load_cache(entry, extraction=False)
             graphs[graph] = self._harmonised(doc_id, triples, entry.get("names", {}), preferred)
         return graphs
 

@@ -28,6 +28,7 @@ the directory, and it is started afresh when it is missing, damaged or of anothe
 """
 from __future__ import annotations
 
+import functools
 import itertools
 import json
 import logging
@@ -38,6 +39,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .exporters import Edge, Exporter, Node, Summary, edge_sort_key, value_tag, write_files
+from .rdf import union_by_subject
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -82,18 +84,9 @@ def _element_id(u: str, v: str | None = None, key: str | None = None) -> str:
 
 def _merged(parts: list[dict[str, Any]], is_edge: bool) -> dict[str, Any]:
     """The parts of one element (in document order) merged as :meth:`kgraph.graph.KnowledgeGraph.merge` does."""
-    from .graph import merge_edge_attrs, merge_node_attrs
-    from .model import Kind
+    from .graph import merged_element
 
-    attrs = parts[0]
-    for other in parts[1:]:
-        if is_edge:
-            merge_edge_attrs(attrs, other)
-        elif attrs.get("kind") == Kind.DOCUMENT:
-            attrs = other
-        else:
-            merge_node_attrs(attrs, other)
-    return attrs
+    return functools.reduce(lambda attrs, other: merged_element(attrs, other, edge=is_edge), parts)
 
 
 def _tags(attrs: dict[str, Any]) -> str:
@@ -215,7 +208,7 @@ class FragmentCache:
                     if graphs_and_subjects is None:
                         graphs_and_subjects = sorted(all_graphs())
                     items = (graphs_and_subjects if source == "graphs"
-                             else _union_by_subject(graphs_and_subjects))
+                             else union_by_subject(lines for _, lines in graphs_and_subjects))
                 else:
                     items = (_graph_items(store, keys) if source == "graphs" else _subject_items(store, keys))
             for exporter, _ in work:
@@ -342,12 +335,6 @@ class FragmentCache:
 
             written += write_files(directory, exporter.assemble(json.loads(row[0]), summary, read))
         return written
-
-
-def _union_by_subject(graphs: list[tuple[str, list[str]]]) -> list[tuple[str, list[str]]]:
-    from .rdf import union_by_subject
-
-    return union_by_subject(lines for _, lines in graphs)
 
 
 def _graph_items(store: GraphStore, keys: Iterable[str]) -> Iterator[tuple[str, list[str]]]:

@@ -68,6 +68,18 @@ def merge_node_attrs(node: dict[str, Any], other: dict[str, Any]) -> None:
             node[name] = value
 
 
+def merged_element(attrs: dict[str, Any], other: dict[str, Any], *, edge: bool) -> dict[str, Any]:
+    """What a node's or an edge's ``attrs`` become when ``other`` describes it too (in place where they
+    merge): a document's node is replaced by its new description, other nodes and edges merge."""
+    if edge:
+        merge_edge_attrs(attrs, other)
+    elif attrs.get("kind") == Kind.DOCUMENT:
+        return other
+    else:
+        merge_node_attrs(attrs, other)
+    return attrs
+
+
 def merge_edge_attrs(edge: dict[str, Any], other: dict[str, Any]) -> None:
     """Merge what ``other`` says of an edge into ``edge``, in place: evidence joined (each once), the best
     confidence; every other attribute is kept from the first description."""
@@ -169,15 +181,17 @@ class KnowledgeGraph:
         ``other`` are taken over, not copied: do not use ``other`` afterwards."""
         g = self.graph
         for iri, attrs in other.nodes(data=True):
-            if iri in g and attrs.get("kind") != Kind.DOCUMENT:
-                merge_node_attrs(g.nodes[iri], attrs)
-            else:  # a new node, or a document added again: its own description stands
-                g.add_node(iri)
-                g.nodes[iri].clear()
-                g.nodes[iri].update(attrs)
+            if iri in g:
+                node = g.nodes[iri]
+                merged = merged_element(node, attrs, edge=False)
+                if merged is not node:  # a document added again: its new description stands
+                    node.clear()
+                    node.update(merged)
+            else:
+                g.add_node(iri, **attrs)
         for u, v, key, attrs in other.edges(keys=True, data=True):
             if g.has_edge(u, v, key):
-                merge_edge_attrs(g.edges[u, v, key], attrs)
+                merged_element(g.edges[u, v, key], attrs, edge=True)
             else:
                 g.add_edge(u, v, key=key, **attrs)
 
@@ -222,4 +236,4 @@ class KnowledgeGraph:
 
 
 __all__ = ["KnowledgeGraph", "Rel", "Kind", "document_graph", "edge_key", "merge_edge_attrs",
-           "merge_node_attrs", "node_iri"]
+           "merge_node_attrs", "merged_element", "node_iri"]

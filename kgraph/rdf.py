@@ -434,11 +434,6 @@ def to_ntriples(kg: "KnowledgeGraph") -> dict[str | None, list[str]]:
             for key, triples in _DatasetBuilder(kg).build().items() if triples}
 
 
-__all__ = ["KG", "SCHEMA", "ORG", "PROV", "DCTERMS", "PREFIXES", "LANG", "bind_prefixes", "graph_iri",
-           "canonical_lines", "ox_term", "subject_of", "to_ntriples", "union_by_subject",
-           "to_dataset", "date_literal", "decimal_literal"]
-
-
 # -- as N-Triples lines: what the store holds and the exporters write ---------------------------------
 def ox_term(term: Any) -> Any:
     """An rdflib term as a pyoxigraph term."""
@@ -484,3 +479,8 @@ def union_by_subject(graphs: Iterable[Iterable[str]]) -> list[tuple[str, list[st
         for line in lines:
             by_subject.setdefault(subject_of(line), set()).add(line)
     return [(subject, sorted(lines)) for subject, lines in sorted(by_subject.items())]
+
+
+__all__ = ["KG", "SCHEMA", "ORG", "PROV", "DCTERMS", "PREFIXES", "LANG", "bind_prefixes", "graph_iri",
+           "canonical_lines", "ox_term", "subject_of", "to_ntriples", "union_by_subject",
+           "to_dataset", "date_literal", "decimal_literal"]

@@ -247,12 +247,6 @@ class GraphStore:
         data = self.native.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(graph))
         return _sorted_lines(data)
 
-    def default_ntriples(self) -> bytes:
-        """The default graph (the union of the named graphs) as N-Triples, in the store's order."""
-        import pyoxigraph as ox
-
-        return self.native.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
-
     def subject_ntriples(self, subject: str) -> list[str]:
         """The triples of the default graph whose subject is ``subject`` (as N-Triples writes it: ``<iri>`` or
         ``_:label``), as sorted N-Triples lines."""

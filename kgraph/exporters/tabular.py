@@ -51,9 +51,9 @@ keeps ``confidence`` as a 64-bit ``double``: its ``float`` is 32 bits and would 
 
 The columns of a file depend on which attributes the graph's nodes (or edges) have and on the types of their
 values (see :meth:`Neo4jCsvExporter.layout`); a row, on its own element and those columns. :func:`from_tables`
-reads the files back into a graph equal to the one written (nodes, edges, keys and attributes; graph-level attributes are not kept, node IDs and
-edge keys come back as strings, which kgraph's are, and an ``int`` in a ``:double`` column comes back as
-an equal ``float``).
+reads the files back into a graph equal to the one written (nodes, edges, keys and attributes; graph-level
+attributes are not kept, node IDs and edge keys come back as strings, which kgraph's are, and an ``int`` in a
+``:double`` column comes back as an equal ``float``).
 """
 from __future__ import annotations
 
@@ -86,9 +86,6 @@ _EDGE_FIRST = ("title", "confidence", "evidence")
 _NODE_RESERVED = {"id", "name"}
 _NODE_RENAMED = {"label": NODE_NAME}  # Neo4j's convention for a display name
 _EDGE_RESERVED = {EDGE_KEY}
-
-Table = list[list[str]]
-"""A CSV file as rows of cells, the header first."""
 
 
 def neo4j_label(kind: str | None) -> str:
