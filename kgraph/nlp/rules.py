@@ -19,6 +19,7 @@ from typing import Iterable
 
 from ..model import Entity, EntityRef, Evidence, Fact, Kind, OrgType, Rel
 from ..resources import Lexicons
+from .bylines import byline_positions, find_bylines
 from .dates import DateMention, find_dates
 
 CJK = "\u4e00-\u9fff"
@@ -99,6 +100,8 @@ class Analysis:
     dates: list[DateMention] = field(default_factory=list)
     facts: list[Fact] = field(default_factory=list)
     parents: dict[str, str] = field(default_factory=dict)   # unit org name -> parent org name
+    bylines: list = field(default_factory=list)             # journalists named in bylines (bylines.Byline)
+    bylines_outlet: str | None = None                       # the outlet of the article's dateline (新京报讯)
     ner_spans: list = field(default_factory=list)  # (start, end, label) from the statistical tagger, if any
     _candidates: list[Mention] = field(default_factory=list)
     _in_quote: list[bool] = field(default_factory=list)
@@ -188,6 +191,7 @@ def analyse_entities(a: Analysis) -> None:
     _lexicon_organizations(a)
     _suffix_organizations(a)
     _works(a)
+    find_bylines(a, _cand, looks_like_name)
     _quoted_terms(a)
     _unquoted_events_and_initiatives(a)
     _persons(a)
@@ -820,6 +824,7 @@ def _roles(a: Analysis) -> None:
 # Relations
 # ---------------------------------------------------------------------------------------------
 def analyse_relations(a: Analysis) -> None:
+    byline_positions(a)
     _memberships(a)
     _appositive_after_name(a)
     _offices_of_subject(a)
