@@ -21,6 +21,7 @@ from ..model import Entity, EntityRef, Evidence, Fact, Kind, OrgType, Rel
 from ..resources import Lexicons
 from .bylines import byline_positions, find_bylines
 from .dates import DateMention, find_dates
+from .spans import cuts_title, has_cjk_space, repair_span
 
 CJK = "\u4e00-\u9fff"
 CLAUSE_PUNCT = set("，。；：！？,;:!?\n")
@@ -633,10 +634,18 @@ def _statistical(a: Analysis) -> None:
             start += 1
         while end > start and a.text[end - 1].isspace():
             end -= 1
-        surface = a.text[start:end]
-        if _cuts_latin_word(a.text, start, end):
+        if kind is None or _cuts_latin_word(a.text, start, end):
             continue  # a character tagger is unreliable inside Latin words (Flick|r, And|rew)
-        if kind is None or not re.search(rf"[{CJK}A-Za-z]", surface):
+        if has_cjk_space(a.text[start:end]):
+            continue  # two names run together (高洪浩 房宫一柳)
+        repaired = repair_span(a, start, end, kind)
+        if repaired is None:
+            continue
+        start, end = repaired
+        if kind == Kind.ORGANIZATION:
+            end = cuts_title(a, start, end)  # 阿里巴巴董事局|主席
+        surface = a.text[start:end]
+        if len(surface) < 2 or not re.search(rf"[{CJK}A-Za-z]", surface):
             continue
         if len(surface) < 2 and kind != Kind.PLACE:  # 中美, 访华: one-character places are common abbreviations
             continue
@@ -666,7 +675,7 @@ def _statistical(a: Analysis) -> None:
             confidence = 0.9 if starts_here else STATISTICAL_CONFIDENCE[kind]
             _cand(a, start, end, kind, surface, confidence, source="tagger")
         elif kind == Kind.ORGANIZATION:
-            if surface in a.lex.titles or surface in a.lex.places:
+            if surface in a.lex.titles or surface in a.lex.places or _generic_span(a, start, end):
                 continue
             # the suffix marks where a name ends, the tagger where it starts (历任|西钢集团公司)
             for c in [c for c in a._candidates if c.kind == Kind.ORGANIZATION and c.end == end and c.source == "suffix"]:
@@ -675,6 +684,19 @@ def _statistical(a: Analysis) -> None:
             _cand(a, start, end, kind, canonical, STATISTICAL_CONFIDENCE[kind], subtype, source="tagger")
         else:
             _cand(a, start, end, kind, surface, STATISTICAL_CONFIDENCE[kind], source="tagger")
+
+
+def _generic_span(a: Analysis, start: int, end: int) -> bool:
+    """科技公司, 北京公司, 初创公司: an organisation suffix with nothing proper before it."""
+    surface = a.text[start:end]
+    for k in range(min(len(surface), 6), 0, -1):
+        suffix = surface[-k:]
+        if suffix in a.lex.org_suffixes:
+            if k == len(surface):
+                return True
+            subtype = a.lex.org_suffixes[suffix][0]
+            return _is_generic(a, start, end - k, subtype, suffix) or surface[0] in NAME_STOP_FIRST
+    return False
 
 
 def _declared_aliases(a: Analysis) -> None:
