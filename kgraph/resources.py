@@ -81,6 +81,7 @@ class Lexicons:
     initiative_words: tuple[str, ...]
     surnames: frozenset[str]
     name_boundaries: tuple[str, ...]
+    products: frozenset[str] = frozenset()        # product names that are no organisations (iPhone, MacBook)
     _compiled: dict = field(default_factory=dict, compare=False, repr=False)
 
     def regex(self, name: str, words) -> re.Pattern:
@@ -118,4 +119,5 @@ def load_lexicons() -> Lexicons:
         initiative_words=tuple(r[0] for r in _rows("initiative_words.txt")),
         surnames=frozenset(r[0] for r in _rows("surnames.txt")),
         name_boundaries=tuple(r[0] for r in _rows("name_boundaries.txt")),
+        products=frozenset(r[0] for r in _rows("products.txt")),
     )

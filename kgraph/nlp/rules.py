@@ -21,7 +21,7 @@ from ..model import Entity, EntityRef, Evidence, Fact, Kind, OrgType, Rel
 from ..resources import Lexicons
 from .bylines import byline_positions, find_bylines
 from .dates import DateMention, find_dates
-from .spans import cuts_title, has_cjk_space, repair_span
+from .spans import has_cjk_space, repair_span, trim_organization
 
 CJK = "\u4e00-\u9fff"
 CLAUSE_PUNCT = set("，。；：！？,;:!?\n")
@@ -246,6 +246,8 @@ def _lexicon_organizations(a: Analysis) -> None:
         end = m.end()
         if len(surface) <= 2 and a.token_index_at(m.start()) is None:
             continue  # 南大 inside 云南大为
+        if m.start() and a.text[m.start() - 1].isdigit() and surface[0] in "亿万千百":
+            continue  # 490亿欧元 is no 亿欧
         _cand(a, m.start(), end, Kind.ORGANIZATION, canonical, 0.9, subtype, "lexicon")
         _unit_after(a, m.start(), end, canonical, subtype)
 
@@ -299,6 +301,7 @@ def _name_part_before(a: Analysis, pos: int, max_chars: int = 12, max_tokens: in
 
 PROPER_TAGS = {"nz", "nt", "nr", "nrt", "nrfg", "eng", "j", "x"}
 PLACE_NAMED_SUFFIXES = {"银行", "证券", "交易所", "保险"}
+GENERIC_FORMS = {"公司", "创业公司", "初创公司", "企业", "厂商"}  # forms that follow descriptions as often as names
 
 
 def _is_generic(a: Analysis, start: int, end: int, subtype: str, suffix: str) -> bool:
@@ -318,8 +321,8 @@ def _is_generic(a: Analysis, start: int, end: int, subtype: str, suffix: str) ->
             continue
         if t.tag in PROPER_TAGS or (t.tag is None and t.freq == 0 and re.search(rf"[{CJK}A-Za-z]", t.text)):
             return False
-        if t.tag in ("n", "nz") and t.freq < RARE_WORD_FREQ:  # 星河 (66): a rare noun makes a fine name
-            return False
+        if t.tag in ("n", "nz") and t.freq < RARE_WORD_FREQ and suffix not in GENERIC_FORMS:
+            return False  # 星河 (66): a rare noun makes a fine name, but not before a bare 公司 (电动车公司)
     return True
 
 
@@ -643,7 +646,10 @@ def _statistical(a: Analysis) -> None:
             continue
         start, end = repaired
         if kind == Kind.ORGANIZATION:
-            end = cuts_title(a, start, end)  # 阿里巴巴董事局|主席
+            repaired = trim_organization(a, start, end)  # 阿里巴巴董事局|主席, 谷歌硅谷总部
+            if repaired is None:
+                continue
+            start, end = repaired
         surface = a.text[start:end]
         if len(surface) < 2 or not re.search(rf"[{CJK}A-Za-z]", surface):
             continue

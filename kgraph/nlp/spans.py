@@ -92,9 +92,9 @@ def repair_span(a, start: int, end: int, kind: str) -> tuple[int, int] | None:
 def cuts_title(a, start: int, end: int) -> int:
     """Where a title that starts inside the span and runs past its end begins (阿里巴巴董事局|主席), else ``end``."""
     rx = a.lex.regex("titles", a.lex.titles)
-    for pos in range(start + 1, end):
+    for pos in range(start + 1, end - 1):
         m = rx.match(a.text, pos)
-        if m and m.end() > end:
+        if m and m.end() >= end and pos - start >= 2 and a.token_index_at(pos) is not None:
             return pos
     return end
 
@@ -102,3 +102,37 @@ def cuts_title(a, start: int, end: int) -> int:
 def has_cjk_space(text: str) -> bool:
     """A space next to a Chinese character: two names run together (高洪浩 房宫, 阿里巴巴 CEO)."""
     return re.search(rf"[{CJK}]\s|\s[{CJK}]", text) is not None
+
+
+# a place of an organisation, not an organisation (谷歌硅谷总部, 汉福德工厂)
+FACILITY_ENDINGS = ("总部", "工厂", "办公室", "办事处", "分部", "园区", "门店", "网吧", "厂房", "基地", "大楼", "大厦",
+                    "实验室里", "专卖店", "旗舰店", "直营店")
+# words that follow an organisation's name without being part of it (惠普董事会, X公司员工)
+TRAILING_WORDS = ("员工", "管理团队", "团队", "董事会", "董事局", "股票", "股价", "财报", "官方", "内部", "方面", "人士")
+LIST_JOINERS = re.compile(r"(?<=.{2})[和与及、跟](?=.{2})")
+
+
+def trim_organization(a, start: int, end: int) -> tuple[int, int] | None:
+    """A tagger organisation without what surrounds the name: a facility (…总部), a trailing word (…员工),
+    a title (…董事局主席), a leading preposition (比|亚马逊); None when it is a product or two names joined."""
+    surface = a.text[start:end]
+    if surface.endswith(FACILITY_ENDINGS) or any(surface.startswith(p) for p in a.lex.products):
+        return None
+    for word in TRAILING_WORDS:
+        if surface.endswith(word) and len(surface) - len(word) >= 2:
+            end -= len(word)
+            surface = surface[:-len(word)]
+            break
+    end = cuts_title(a, start, end)
+    i = a.token_index_at(start)
+    if i is not None:
+        first = a.tokens[i]
+        if first.end - first.start == 1 and (first.tag or "").startswith(("p", "v", "d", "c", "r")) \
+                and end - first.end >= 2:
+            start = first.end      # 比|亚马逊, 任|云上贵州大数据集团
+    surface = a.text[start:end]
+    for m in LIST_JOINERS.finditer(surface):
+        pos = start + m.start()
+        if a.token_index_at(pos) is not None and a.token_ending_at(pos + 1) is not None:
+            return None            # 乐融致新和乐视影业: two names
+    return (start, end) if end - start >= 2 else None
