@@ -21,6 +21,7 @@ from ..model import Entity, EntityRef, Evidence, Fact, Kind, OrgType, Rel
 from ..resources import Lexicons
 from .bylines import byline_positions, find_bylines
 from .dates import DateMention, find_dates
+from .units import sub_organizations
 from .spans import has_cjk_space, repair_span, trim_organization
 
 CJK = "\u4e00-\u9fff"
@@ -49,7 +50,6 @@ ORG_LEFT_STOPS = {"前", "原", "现任", "曾任", "时任", "担任", "出任"
 ALIAS_RE = re.compile(r"[（(](?:以下)?(?:简称|下称|又称|英文简称)[“\"「]?([^”\"」）)]{1,20})[”\"」]?[）)]")
 FOUND_VERBS = ("创立", "创办", "创建", "成立", "一手创办", "联合创办", "联合创立")
 EVENT_HOST_VERBS = ("举办", "主办", "召开", "举行", "承办", "发起", "开幕", "启幕")
-SUBSIDIARY_CUES = ("旗下的", "旗下", "的子公司", "子公司", "下属的", "下属")
 BRAND_CUES = ("自有品牌", "子品牌", "新品牌", "快品牌", "品牌")
 FIGURE_RE = re.compile(
     r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?P<plus>\+)?"
@@ -1100,12 +1100,7 @@ def _sub_organizations(a: Analysis) -> None:
         a.add_entity(Kind.ORGANIZATION, parent, 0.8)
         first = a.entities[ref].mentions[0][0]
         a.add_fact(Rel.SUB_ORGANIZATION_OF, ref, parent_ref, first, 0.8)
-    orgs = [m for m in a.mentions if _org_like(m)]
-    for i, m in enumerate(orgs[:-1]):
-        nxt = orgs[i + 1]
-        between = a.text[m.end:nxt.start]
-        if between in SUBSIDIARY_CUES and nxt.kind == Kind.ORGANIZATION:
-            a.add_fact(Rel.SUB_ORGANIZATION_OF, nxt.ref, m.ref, m.start, 0.8)
+    sub_organizations(a)
 
 
 def _aliases(a: Analysis) -> None:
