@@ -262,7 +262,7 @@ def test_cofounder(org):
 def test_former_role_with_yuan():
     ex = run("原百度总裁赵一鸣在会上表示，公司会更好。")
     assert {(s, o, p["title"], p["former"]) for s, o, p in facts(ex, Rel.MEMBER_OF)} == {
-        ("赵一鸣", "百度", "总裁", True)}
+        ("赵一鸣", "百度", "原总裁", True)}
     assert facts(ex, Rel.HEAD_OF) == []  # a former head heads nothing now
 
 
@@ -317,7 +317,7 @@ def test_former_marker_is_not_part_of_a_coined_organisation():
 
 def test_former_marker_between_organisation_and_title():
     ex = run("百度前总裁赵一鸣表示，公司会更好。")
-    assert {(o, p["title"], p["former"]) for s, o, p in facts(ex, Rel.MEMBER_OF)} == {("百度", "总裁", True)}
+    assert {(o, p["title"], p["former"]) for s, o, p in facts(ex, Rel.MEMBER_OF)} == {("百度", "前总裁", True)}
     assert facts(ex, Rel.HEAD_OF) == []
 
 

@@ -538,6 +538,10 @@ def name_after(a: Analysis, pos: int, strong: bool = True) -> int | None:
     m = TRANSLIT_NAME_RE.match(text, pos)
     if m and (text[pos] not in NAME_STOP_FIRST or text[pos + 1] == "·"):
         dot = text.index("·", pos)
+        # 达拉·科斯罗萨西（Dara…): the whole name when punctuation ends it and no boundary word is inside
+        if m.end() < len(text) and text[m.end()] in NAME_BOUNDARY_PUNCT and \
+                not any(_boundary_at(a, end) for end in range(dot + 2, m.end())):
+            return m.end()
         for end in range(dot + 2, m.end() + 1):  # 埃隆·马斯克表示 -> 埃隆·马斯克
             if _boundary_at(a, end):
                 return end
@@ -676,6 +680,8 @@ def _statistical(a: Analysis) -> None:
                 start, surface = start + len(head), surface[len(head):]
             # a title marks where a name starts, the tagger where it ends (科菲·安南|希望这次)
             starts_here = [c for c in a._candidates if c.kind == Kind.PERSON and c.start == start]
+            if any(c.end > end and (c.end >= len(a.text) or a.text[c.end] in NAME_BOUNDARY_PUNCT) for c in starts_here):
+                continue  # the rule's name runs to punctuation (达拉·科斯罗萨西（Dara…): the tagger cut it short
             for c in starts_here:
                 a._candidates.remove(c)
             confidence = 0.9 if starts_here else STATISTICAL_CONFIDENCE[kind]
@@ -894,8 +900,8 @@ def _trim_title(a: Analysis, lo: int, head_start: int, end: int) -> str:
             break
         if not (t.tag in TITLE_MODIFIER_TAGS or t.text in TITLE_MODIFIER_WORDS or t.text in TITLE_INNER_CONJUNCTIONS):
             break
-        if t.text in a.lex.organizations or t.text in a.lex.places and pos != head_start:
-            break
+        if t.text in a.lex.organizations or t.text in a.lex.places:
+            break  # 美国总统 -> 总统: the country is where, not part of the title
         pos = t.start
         i -= 1
     while pos < head_start and a.text[pos] in "与和及的":
@@ -933,14 +939,18 @@ def _parse_chain(a: Analysis, start: int, end: int) -> list[dict]:
         title = _trim_title(a, title_start, e - len(head), e)
         former = False
         if title[:1] in ("前", "原") and title[1:] in a.lex.titles:
-            title, former = title[1:], True
+            former = True
         else:
-            # 原百度总裁, 曾任百度总裁, 百度前总裁: a former marker as a whole token before the org or the title
+            # 原百度总裁, 曾任百度总裁, 百度前总裁: a former marker as a whole token before the org or the title;
+            # the title is kept as written with 前/原 (原总裁), the annotation guide's form
             org_start = org.start if org and not inherited else s
             for pos in (org_start, e - len(title)):
                 t = a.token_ending_at(pos)
-                if t is not None and a.tokens[t].text in FORMER_MARKERS or a.text[pos - 1:pos] == "原":
+                marker = a.tokens[t].text if t is not None else ""
+                if marker in FORMER_MARKERS or a.text[pos - 1:pos] == "原":
                     former = True
+                    if marker in ("前", "原") or a.text[pos - 1:pos] == "原":
+                        title = a.text[pos - 1] + title
         if not title or len(title) > 16 or re.search(r"[，。；\s]", title):
             continue
         results.append({"org": org, "title": title, "head": head, "former": former, "inherited": inherited})
@@ -950,7 +960,8 @@ def _parse_chain(a: Analysis, start: int, end: int) -> list[dict]:
 
 def _memberships(a: Analysis) -> None:
     for p in [m for m in a.mentions if m.kind == Kind.PERSON]:
-        chain_end = p.start - 1 if a.text[p.start - 1:p.start] == " " else p.start  # CEO Tim Cook
+        # CEO Tim Cook; 担任普思资本首席运营官的何志坚
+        chain_end = p.start - 1 if a.text[p.start - 1:p.start] in (" ", "的") else p.start
         if _title_head(a, a.text[max(0, chain_end - 12):chain_end]) is None:
             continue  # the chain ends right before the name with a title
         cstart = a.clause_start(p.start, extra="“”")

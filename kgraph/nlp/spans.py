@@ -89,12 +89,23 @@ def repair_span(a, start: int, end: int, kind: str) -> tuple[int, int] | None:
     return start, end
 
 
+def _guessed_word_at(a, pos: int) -> bool:
+    """The token at ``pos`` is jieba's guess (no dictionary word): 原云启 glues 原 to a coined name."""
+    i = a.token_index_at(pos)
+    return i is not None and a.tokens[i].freq == 0 and a.tokens[i].tag is None
+
+
+def _ends_with_suffix(a, text: str) -> bool:
+    return any(text.endswith(s) for s in a.lex.org_suffixes if len(s) > 1)
+
+
 def cuts_title(a, start: int, end: int) -> int:
     """Where a title that starts inside the span and runs past its end begins (阿里巴巴董事局|主席), else ``end``."""
     rx = a.lex.regex("titles", a.lex.titles)
     for pos in range(start + 1, end - 1):
         m = rx.match(a.text, pos)
-        if m and m.end() >= end and pos - start >= 2 and a.token_index_at(pos) is not None:
+        if m and m.end() >= end and pos - start >= 2 and (
+                a.token_index_at(pos) is not None or _ends_with_suffix(a, a.text[start:pos])):
             return pos
     return end
 
@@ -109,6 +120,8 @@ FACILITY_ENDINGS = ("总部", "工厂", "办公室", "办事处", "分部", "园
                     "实验室里", "专卖店", "旗舰店", "直营店")
 # words that follow an organisation's name without being part of it (惠普董事会, X公司员工)
 TRAILING_WORDS = ("员工", "管理团队", "团队", "董事会", "董事局", "股票", "股价", "财报", "官方", "内部", "方面", "人士")
+# office words that jieba may glue to the name after them
+LEADING_MARKERS = ("现任", "曾任", "时任", "担任", "出任", "新任", "原", "前")
 LIST_JOINERS = re.compile(r"(?<=.{2})[和与及、跟](?=.{2})")
 
 
@@ -124,6 +137,11 @@ def trim_organization(a, start: int, end: int) -> tuple[int, int] | None:
             surface = surface[:-len(word)]
             break
     end = cuts_title(a, start, end)
+    for marker in LEADING_MARKERS:  # 原|云启科技, 现任|…
+        if a.text.startswith(marker, start) and end - start - len(marker) >= 2 and (
+                len(marker) > 1 or a.token_ending_at(start + 1) is not None or _guessed_word_at(a, start)):
+            start += len(marker)
+            break
     i = a.token_index_at(start)
     if i is not None:
         first = a.tokens[i]
