@@ -237,8 +237,9 @@ def push(directory: str, endpoint: str, graph_store: str | None, user: str | Non
       kgraph push out/ --endpoint http://localhost:7878/query --graph-store http://localhost:7878/store
     """
     from .corpus import CorpusError
-    from .store import PushError, StoreError
-    from .store import push as push_graphs
+    from .push import PushError
+    from .push import push as push_graphs
+    from .store import StoreError
 
     if password is not None and user is None:
         _fail("--password needs --user")

@@ -114,7 +114,7 @@ def is_corpus(directory: str | os.PathLike) -> bool:
 class Prepared:
     """An extraction with what storing it needs, made where it was extracted (in a worker process, with
     ``-j N``): the document's own graph (:func:`kgraph.graph.document_graph`) and its named graph's IRI and
-    triples (:func:`kgraph.store.document_triples`)."""
+    triples (:func:`kgraph.rdf.document_triples`)."""
 
     extraction: Extraction
     graph: Any  # networkx.MultiDiGraph
@@ -125,7 +125,7 @@ class Prepared:
 def prepare(extraction: Extraction) -> Prepared:
     """:class:`Prepared` of one extraction (a top-level function: worker processes receive it by pickle)."""
     from .graph import document_graph
-    from .store import document_triples
+    from .rdf import document_triples
 
     graph = document_graph(extraction)
     iri, triples = document_triples(extraction, graph)
