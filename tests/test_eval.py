@@ -10,11 +10,11 @@ from click.testing import CliRunner
 from conftest import SEED_GOLD, SHARED
 
 from kgraph.cli import main
+from kgraph.datasets import Example, RelationExample, read_cluener, read_duie, read_gold_graph, read_tagged
 from kgraph.evaluation import (
-    Calibration, Example, RelationExample, Score, bucket_of, format_report, is_chair_title, kgraph_mentions,
-    read_cluener, read_duie, read_gold_graph, read_tagged, run_pipeline, score_gold_graph, score_ner,
-    score_relations,
+    format_report, is_chair_title, kgraph_mentions, run_pipeline, score_gold_graph, score_ner, score_relations,
 )
+from kgraph.scores import Calibration, Score, bucket_of
 from kgraph.model import Document, Entity, Evidence, Extraction, Fact
 
 CLUENER_MAP = {"name": "person", "company": "organization", "position": "title"}

@@ -392,8 +392,8 @@ def test_documents_are_read_lazily(tmp_path, monkeypatch):
     for name in ("a.txt", "b.txt", "c.txt"):
         write(tmp_path / name, name)
     reads = []
-    real = loaders._read_bytes
-    monkeypatch.setattr(loaders, "_read_bytes", lambda path, limit: reads.append(path) or real(path, limit))
+    real = loaders.read_bytes
+    monkeypatch.setattr(loaders, "read_bytes", lambda path, limit: reads.append(path) or real(path, limit))
     stream = iter_documents([tmp_path])
     assert next(stream).text == "a.txt"
     assert reads == [str(tmp_path / "a.txt")]

@@ -7,6 +7,7 @@ import re
 
 from ..model import Kind, OrgType
 from ..resources import Lexicons
+from . import confidence as C
 from .analysis import Analysis, Mention, boundary_at
 from .dates import find_dates
 from .overlaps import resolve_overlaps
@@ -75,7 +76,7 @@ def _lexicon_organizations(a: Analysis) -> None:
         end = m.end()
         if len(surface) <= 2 and a.token_index_at(m.start()) is None:
             continue  # 南大 inside 云南大为
-        _cand(a, m.start(), end, Kind.ORGANIZATION, canonical, 0.9, subtype, "lexicon")
+        _cand(a, m.start(), end, Kind.ORGANIZATION, canonical, C.LEXICON_ORGANIZATION, subtype, "lexicon")
         _unit_after(a, m.start(), end, canonical, subtype)
 
 
@@ -91,7 +92,7 @@ def _unit_after(a: Analysis, start: int, end: int, parent: str, subtype: str) ->
             if tok is None or a.tokens[tok].end != stop:
                 continue
         name = a.text[start:stop]
-        _cand(a, start, stop, Kind.ORGANIZATION, name, 0.8, subtype, "unit")
+        _cand(a, start, stop, Kind.ORGANIZATION, name, C.UNIT_ORGANIZATION, subtype, "unit")
         a.parents.setdefault(name, parent)
         return
 
@@ -195,7 +196,7 @@ def _suffix_organizations(a: Analysis) -> None:
         name = a.text[name_start:e]
         if name in lex.titles or name[0] in NAME_STOP_FIRST:
             continue
-        conf = 0.75 if len(suffix) > 1 else 0.6
+        conf = C.SUFFIX_ORGANIZATION if len(suffix) > 1 else C.SHORT_SUFFIX_ORGANIZATION
         _cand(a, name_start, e, Kind.ORGANIZATION, name, conf, sub, "suffix")
         short = a.text[name_start:s]
         if form == "legal" and short in lex.organizations:
@@ -204,7 +205,7 @@ def _suffix_organizations(a: Analysis) -> None:
 
 def _works(a: Analysis) -> None:
     for m in re.finditer(r"《([^《》\n]{2,40})》", a.text):
-        _cand(a, m.start(1), m.end(1), Kind.WORK, m.group(1), 0.9, source="title-marks")
+        _cand(a, m.start(1), m.end(1), Kind.WORK, m.group(1), C.WORK, source="title-marks")
 
 
 def _quoted_terms(a: Analysis) -> None:
@@ -218,12 +219,12 @@ def _quoted_terms(a: Analysis) -> None:
         if any(term.endswith(w) for w in lex.event_words if len(w) > 1) or \
                 any(after.startswith(w) for w in ("活动", "大会", "峰会", "论坛", "发布会", "购物节", "大促")):
             name, alias = _event_key(term)
-            _cand(a, qs, qe, Kind.EVENT, name, 0.85, source="quoted-event", surface_alias=False)
+            _cand(a, qs, qe, Kind.EVENT, name, C.QUOTED_EVENT, source="quoted-event", surface_alias=False)
             if alias:
                 a.entities[(Kind.EVENT, name)].aliases.add(alias)
             continue
         if any(before.endswith(c) for c in BRAND_CUES) and len(term) <= 12 and "，" not in term:
-            _cand(a, qs, qe, Kind.BRAND, term, 0.8, source="quoted-brand")
+            _cand(a, qs, qe, Kind.BRAND, term, C.QUOTED_BRAND, source="quoted-brand")
             continue
         verb_before = any(v in before for v in lex.proposal_verbs)
         word_after = any(after.startswith(w) for w in lex.initiative_words)
@@ -231,7 +232,7 @@ def _quoted_terms(a: Analysis) -> None:
         programme = any(term.startswith(v) for v in lex.programme_verbs)
         if not (verb_before or word_after or word_inside or programme):
             continue
-        conf = 0.8 if (verb_before or word_inside or word_after) else 0.65
+        conf = C.QUOTED_INITIATIVE if (verb_before or word_inside or word_after) else C.PROGRAMME_INITIATIVE
         items = _parallel_items(term, lex)
         if items:
             for offset, item in items:
@@ -265,7 +266,8 @@ def _programme_object(a: Analysis, start: int, term: str, confidence: float) -> 
     obj = term[len(verb):]
     if len(obj) < 2 or a.freq.get(obj, 0) > 0:
         return
-    _cand(a, start + len(verb), start + len(term), Kind.INITIATIVE, obj, confidence - 0.1, source="programme-object")
+    _cand(a, start + len(verb), start + len(term), Kind.INITIATIVE, obj, confidence - C.PROGRAMME_OBJECT_DISCOUNT,
+          source="programme-object")
 
 
 def _event_key(term: str) -> tuple[str, str | None]:
@@ -278,8 +280,8 @@ def _event_key(term: str) -> tuple[str, str | None]:
 
 def _unquoted_events_and_initiatives(a: Analysis) -> None:
     lex = a.lex
-    for kind, words, conf in ((Kind.EVENT, [w for w in lex.event_words if len(w) > 1 and w not in ("活动", "会议")], 0.6),
-                              (Kind.INITIATIVE, ("计划", "专项计划", "扶持计划", "行动计划", "工程"), 0.55)):
+    for kind, words, conf in ((Kind.EVENT, [w for w in lex.event_words if len(w) > 1 and w not in ("活动", "会议")], C.UNQUOTED_EVENT),
+                              (Kind.INITIATIVE, ("计划", "专项计划", "扶持计划", "行动计划", "工程"), C.UNQUOTED_INITIATIVE)):
         rx = lex.regex(f"unquoted-{kind}", words)
         for m in rx.finditer(a.text):
             s, e = m.start(), m.end()
@@ -395,11 +397,11 @@ def _persons(a: Analysis) -> None:
         end = name_after(a, m.end(), strong=True)
         if end is not None:
             start = m.end() + 1 if a.text[m.end()] == " " else m.end()
-            _cand(a, start, end, Kind.PERSON, a.text[start:end], 0.9, source="title+name")
+            _cand(a, start, end, Kind.PERSON, a.text[start:end], C.PERSON_AFTER_TITLE, source="title+name")
     # 张明远，现任百度总经理: a sentence opening with a name and an appositive of office
     for m in APPOSITIVE_START_RE.finditer(a.text):
         if looks_like_name(a, m.group(1), strong=False):
-            _cand(a, m.start(1), m.end(1), Kind.PERSON, m.group(1), 0.8, source="name+appositive")
+            _cand(a, m.start(1), m.end(1), Kind.PERSON, m.group(1), C.PERSON_APPOSITIVE, source="name+appositive")
     verbs_rx = lex.regex("speech", lex.speech_verbs)
     known = {c.name for c in a._candidates if c.kind == Kind.PERSON}
     for m in verbs_rx.finditer(a.text):
@@ -410,7 +412,7 @@ def _persons(a: Analysis) -> None:
         if segment in known:
             continue
         if 2 <= len(segment) <= 3 and CJK_NAME_RE.fullmatch(segment) and looks_like_name(a, segment, strong=False):
-            _cand(a, start, start + len(segment), Kind.PERSON, segment, 0.7, source="name+speech")
+            _cand(a, start, start + len(segment), Kind.PERSON, segment, C.PERSON_BEFORE_SPEECH, source="name+speech")
 
 
 def _places(a: Analysis) -> None:
@@ -420,19 +422,17 @@ def _places(a: Analysis) -> None:
         # a place must be a whole token or a run of tokens (北京 in 北京大学 comes out with the org)
         if a.token_index_at(s) is None:
             continue
-        _cand(a, s, e, Kind.PLACE, m.group(), 0.85, source="lexicon")
+        _cand(a, s, e, Kind.PLACE, m.group(), C.LEXICON_PLACE, source="lexicon")
     if a.ner_spans:
         return  # the tagger knows places far better than jieba's dictionary tags
     for t in a.tokens:
         # jieba's ns tag is noisy (满意度 is ns): only trust it for names with a place suffix
         if t.tag == "ns" and len(t.text) >= 2 and t.text[-1] in PLACE_SUFFIXES and t.text not in a.lex.organizations:
-            _cand(a, t.start, t.end, Kind.PLACE, t.text, 0.6, source="jieba-ns")
+            _cand(a, t.start, t.end, Kind.PLACE, t.text, C.JIEBA_PLACE, source="jieba-ns")
 
 
 PLACE_SUFFIXES = set("省市县区镇乡村州盟旗岛湾港")
 STATISTICAL_KINDS = {"PERSON": Kind.PERSON, "ORGANIZATION": Kind.ORGANIZATION, "PLACE": Kind.PLACE}
-STATISTICAL_CONFIDENCE = {Kind.PERSON: 0.75, Kind.ORGANIZATION: 0.7, Kind.PLACE: 0.7}
-AGREEMENT_BONUS = 0.07
 WEAK_PERSON_RULES = ("name+speech", "name+appositive")  # a rule and the tagger finding the same span and kind
 
 
@@ -465,7 +465,7 @@ def _statistical(a: Analysis) -> None:
             continue
         same = by_span.get((start, end, kind))
         if same is not None:
-            same.confidence = min(0.97, same.confidence + AGREEMENT_BONUS)
+            same.confidence = min(C.AGREEMENT_CAP, same.confidence + C.AGREEMENT_BONUS)
             a.entities[same.ref].confidence = max(a.entities[same.ref].confidence, same.confidence)
             continue
         if kind == Kind.PERSON:
@@ -484,7 +484,7 @@ def _statistical(a: Analysis) -> None:
             starts_here = [c for c in a._candidates if c.kind == Kind.PERSON and c.start == start]
             for c in starts_here:
                 a._candidates.remove(c)
-            confidence = 0.9 if starts_here else STATISTICAL_CONFIDENCE[kind]
+            confidence = C.STATISTICAL_AFTER_TITLE if starts_here else C.STATISTICAL[kind]
             _cand(a, start, end, kind, surface, confidence, source="tagger")
         elif kind == Kind.ORGANIZATION:
             if surface in a.lex.titles or surface in a.lex.places:
@@ -493,9 +493,9 @@ def _statistical(a: Analysis) -> None:
             for c in [c for c in a._candidates if c.kind == Kind.ORGANIZATION and c.end == end and c.source == "suffix"]:
                 a._candidates.remove(c)
             canonical, subtype = a.lex.organizations.get(surface, (surface, _suffix_subtype(a, surface)))
-            _cand(a, start, end, kind, canonical, STATISTICAL_CONFIDENCE[kind], subtype, source="tagger")
+            _cand(a, start, end, kind, canonical, C.STATISTICAL[kind], subtype, source="tagger")
         else:
-            _cand(a, start, end, kind, surface, STATISTICAL_CONFIDENCE[kind], source="tagger")
+            _cand(a, start, end, kind, surface, C.STATISTICAL[kind], source="tagger")
 
 
 def _declared_aliases(a: Analysis) -> None:
@@ -539,7 +539,7 @@ def _roles(a: Analysis) -> None:
     rx = a.lex.regex("titles", a.lex.titles)
     for m in rx.finditer(a.text):
         if _title_on_token_boundary(a, m.start(), m.end()):
-            a.roles.append(Mention(m.start(), m.end(), Kind.ROLE, m.group(), 0.8, source="lexicon"))
+            a.roles.append(Mention(m.start(), m.end(), Kind.ROLE, m.group(), C.ROLE_LEXICON, source="lexicon"))
     # the tagger knows where a title begins (设计总监, not 总监); it also finds titles the lexicon lacks
     for start, end, label in a.ner_spans:
         if label != "ROLE" or end - start < 2 or any(m.start < end and start < m.end for m in a.mentions):
@@ -553,7 +553,8 @@ def _roles(a: Analysis) -> None:
             continue
         for r in inside:
             a.roles.remove(r)
-        a.roles.append(Mention(start, end, Kind.ROLE, title, 0.85 if inside else 0.7, source="tagger"))
+        a.roles.append(Mention(start, end, Kind.ROLE, title, C.ROLE_TAGGER_OVER_LEXICON if inside else C.ROLE_TAGGER,
+                               source="tagger"))
     a.roles.sort(key=lambda m: m.start)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from ..model import Entity, Fact, Kind, Rel
+from . import confidence as C
 from .analysis import Analysis, Mention
 from .patterns import (CJK, ADVERBS_AFTER_NAME, NAME_LIKE_TAGS, FORMER_MARKERS, ALIAS_RE, FOUND_VERBS,
                        EVENT_HOST_VERBS, SUBSIDIARY_CUES, FIGURE_RE, MULTIPLIERS)
@@ -119,13 +120,13 @@ def _memberships(a: Analysis) -> None:
 def _emit_position(a: Analysis, p: Mention, seg: dict, pos: int) -> None:
     org, title, head = seg["org"], seg["title"], seg["head"]
     flags = a.lex.titles.get(head, frozenset())
-    conf = 0.85 if org and not seg["inherited"] else 0.75
+    conf = C.POSITION if org and not seg["inherited"] else C.INHERITED_POSITION
     role = (Kind.ROLE, title)
     a.add_entity(Kind.ROLE, title, conf)
     if org is None and "person" not in flags and title == head:
         # a bare 董事长/创始人 speaks of the organisation the sentence (or, for a founder, the one before) is about
         org = _sentence_org_before(a, p.start) or ("founder" in flags and _previous_sentence_org(a, p.start)) or None
-        conf = 0.6
+        conf = C.BARE_TITLE_POSITION
     if org is None:
         a.add_fact(Rel.JOB_TITLE, p.ref, role, pos, conf, title=title, former=seg["former"])
         return
@@ -133,7 +134,7 @@ def _emit_position(a: Analysis, p: Mention, seg: dict, pos: int) -> None:
     if seg["former"]:
         return
     if "head" in flags and "head" in a.lex.titles.get(title, frozenset()) and "deputy" not in flags:
-        a.add_fact(Rel.HEAD_OF, p.ref, org.ref, pos, conf - 0.05)
+        a.add_fact(Rel.HEAD_OF, p.ref, org.ref, pos, conf - C.HEAD_OF_DISCOUNT)
     if "founder" in flags:
         a.add_fact(Rel.FOUNDED, p.ref, org.ref, pos, conf)
 
@@ -244,7 +245,7 @@ def _founded_by_verb(a: Analysis) -> None:
             targets = [m for m in a.mentions_in(s, founders[0].start) if _org_like(m)][:1]  # X公司由张三创办
         if not targets:
             continue
-        conf = 0.75 if verb != "推出" else 0.6
+        conf = C.FOUNDED_BY_VERB if verb != "推出" else C.LAUNCHED_BY
         for p in founders:
             a.add_fact(Rel.FOUNDED, p.ref, targets[0].ref, p.start, conf)
 
@@ -255,15 +256,15 @@ def _sub_organizations(a: Analysis) -> None:
         if ref not in a.entities or not a.entities[ref].mentions:
             continue
         parent_ref = (Kind.ORGANIZATION, parent)
-        a.add_entity(Kind.ORGANIZATION, parent, 0.8)
+        a.add_entity(Kind.ORGANIZATION, parent, C.SUB_ORGANIZATION)
         first = a.entities[ref].mentions[0][0]
-        a.add_fact(Rel.SUB_ORGANIZATION_OF, ref, parent_ref, first, 0.8)
+        a.add_fact(Rel.SUB_ORGANIZATION_OF, ref, parent_ref, first, C.SUB_ORGANIZATION)
     orgs = [m for m in a.mentions if _org_like(m)]
     for i, m in enumerate(orgs[:-1]):
         nxt = orgs[i + 1]
         between = a.text[m.end:nxt.start]
         if between in SUBSIDIARY_CUES and nxt.kind == Kind.ORGANIZATION:
-            a.add_fact(Rel.SUB_ORGANIZATION_OF, nxt.ref, m.ref, m.start, 0.8)
+            a.add_fact(Rel.SUB_ORGANIZATION_OF, nxt.ref, m.ref, m.start, C.SUB_ORGANIZATION)
 
 
 def _aliases(a: Analysis) -> None:
@@ -296,10 +297,10 @@ def _proposals(a: Analysis) -> None:
         verb_pos = max((before.rfind(v) for v in lex.proposal_verbs), default=-1)
         if verb_pos >= 0:
             who = _proposer_before(a, s + verb_pos)
-            conf = 0.8
+            conf = C.PROPOSAL_WITH_VERB
         else:
             who = _proposer_before(a, qstart)
-            conf = 0.5
+            conf = C.PROPOSAL_NEAREST_NAME
             if who and a.text[who.end:qstart].strip("“此前的 ") not in ("",):
                 who = None
         if who is None:
@@ -319,11 +320,11 @@ def _events(a: Analysis) -> None:
             vpos = s + a.text[s:m.start].rfind(host)
             who = [x for x in a.mentions if s <= x.start and x.end <= vpos and x.kind in (Kind.ORGANIZATION, Kind.PERSON)]
             if who:
-                a.add_fact(Rel.ORGANIZER, m.ref, who[-1].ref, m.start, 0.8)
+                a.add_fact(Rel.ORGANIZER, m.ref, who[-1].ref, m.start, C.ORGANIZER)
             where = [x for x in a.mentions if s <= x.start and x.end <= vpos and x.kind == Kind.PLACE
                      and a.text[x.start - 1:x.start] in ("在", "于")]
             if where:
-                a.add_fact(Rel.LOCATION, m.ref, where[-1].ref, m.start, 0.8)
+                a.add_fact(Rel.LOCATION, m.ref, where[-1].ref, m.start, C.EVENT_LOCATION)
         dates = [d for d in a.dates if s <= d.start < m.start and d.is_full_date]
         if dates:
             ent = a.entities[m.ref]
@@ -361,10 +362,10 @@ def _statements(a: Analysis) -> None:
                 said = before[1:before.rindex("”")]
         if len(said) < 4:
             continue
-        stmt = Entity(Kind.STATEMENT, said[:60], confidence=0.8,
+        stmt = Entity(Kind.STATEMENT, said[:60], confidence=C.STATEMENT,
                       props={"key": f"{a.doc_id}#{said_start}", "text": said, "verb": verb})
         a.entities[stmt.ref] = stmt
-        a.facts.append(Fact(Rel.SPEAKER, stmt.ref, p.ref, a.evidence(p.start, 0.8), {"verb": verb}))
+        a.facts.append(Fact(Rel.SPEAKER, stmt.ref, p.ref, a.evidence(p.start, C.STATEMENT), {"verb": verb}))
 
 
 def _figures(a: Analysis) -> None:
@@ -388,11 +389,11 @@ def _figures(a: Analysis) -> None:
         measure = re.sub(r"^[的在了，“”]+|(达到|达|超过|超|高达|增长至|增长|提升至|提升|下降|降至|为|是|约|近|逾|突破|同比|环比|的)+$", "", measure).strip()
         if unit == "%":
             value = value / 100
-        ent = Entity(Kind.FIGURE, m.group(), confidence=0.7, mentions=[(s, e)],
+        ent = Entity(Kind.FIGURE, m.group(), confidence=C.FIGURE, mentions=[(s, e)],
                      props={"key": f"{a.doc_id}#{s}", "value": value, "unit": unit, "measure": measure or None})
         a.entities[ent.ref] = ent
         if subjects:
-            a.facts.append(Fact(Rel.MEASURES, ent.ref, subjects[-1].ref, a.evidence(s, 0.5)))
+            a.facts.append(Fact(Rel.MEASURES, ent.ref, subjects[-1].ref, a.evidence(s, C.FIGURE_SUBJECT)))
 
 
 def _figure_subjects(a: Analysis, pos: int) -> list[Mention]:
