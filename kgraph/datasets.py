@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Sequence
 
+DATASETS = ("cluener", "resume", "peoples-daily", "msra", "duie", "gold")
+"""The data sets ``kgraph eval`` reads (``msra`` is People's Daily's format)."""
 TAG_PREFIXES = {"bio": "BI", "bioes": "BIOES", "bmes": "BMES", "auto": "BIMES"}
 
 Span = tuple[int, int, str]                 # start, end (exclusive), label
@@ -185,5 +187,5 @@ def read_gold_graph(path: str | Path, root: str | Path | None = None) -> list[Go
     return graphs
 
 
-__all__ = ["Example", "GoldGraph", "RelationExample", "read_cluener", "read_duie", "read_gold_graph",
+__all__ = ["DATASETS", "Example", "GoldGraph", "RelationExample", "read_cluener", "read_duie", "read_gold_graph",
            "read_tagged"]

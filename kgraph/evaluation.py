@@ -27,9 +27,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Sequence
 
-from .datasets import Example, GoldGraph, RelationExample, read_cluener, read_duie, read_gold_graph, read_tagged
+from .datasets import DATASETS, Example, GoldGraph, RelationExample, read_cluener, read_duie, read_gold_graph, read_tagged
 from .nlp.confidence import ROLE_LEXICON  # the confidence a title (ROLE) mention is scored at
 from .scores import Calibration, Score
+from .settings import PipelineSettings, resolve
 
 KGRAPH_LABELS = {"PERSON": "person", "ORGANIZATION": "organization", "BRAND": "organization",
                  "PLACE": "place", "ROLE": "title"}
@@ -40,7 +41,6 @@ LABEL_MAPS = {
     "resume": {"NAME": "person", "ORG": "organization", "TITLE": "title", "LOC": "place"},
     "peoples-daily": {"PER": "person", "ORG": "organization", "LOC": "place"},
 }
-DATASETS = ("cluener", "resume", "peoples-daily", "msra", "duie", "gold")
 DUIE_PREDICATES = ("董事长", "创始人", "简称", "总部地点", "成立日期")
 DUIE_EXTRACTED = ("董事长", "创始人", "简称")
 DUIE_COMBINED = ("董事长", "创始人")
@@ -124,14 +124,15 @@ def write_report(report: Report, path: str | Path) -> None:
 
 
 # -- running kgraph -----------------------------------------------------------------------------------
-def run_pipeline(items: Iterable[tuple[str, str]], segmenter: str = "jieba", batch_size: int = 64,
+def run_pipeline(items: Iterable[tuple[str, str]], settings: PipelineSettings | str | None = None,
+                 batch_size: int = 64,
                  progress: Callable[[], None] | None = None) -> Iterator:
     """spaCy docs for (id, text) pairs, through ``nlp.pipe``; offsets refer to the text as given."""
     from .loaders import document_from_text
     from .model import Document
     from .pipeline import make_nlp
 
-    nlp = make_nlp(segmenter)
+    nlp = make_nlp(resolve(settings))
 
     def docs():
         for doc_id, text in items:
@@ -417,35 +418,41 @@ def score_gold_graph(gold: dict[str, Any], extraction) -> tuple[dict[str, Score]
 
 
 # -- evaluations: read, run kgraph, score ---------------------------------------------------------------
-def evaluate_ner(examples: Sequence[Example], label_map: dict[str, str], *, segmenter: str = "jieba",
+def evaluate_ner(examples: Sequence[Example], label_map: dict[str, str], *,
+                 settings: PipelineSettings | str | None = None,
                  dataset: str = "ner", source: str = "", batch_size: int = 64,
                  progress: Callable[[], None] | None = None, max_error_examples: int | None = 5) -> Report:
-    docs = run_pipeline(((ex.id, ex.text) for ex in examples), segmenter, batch_size, progress)
+    settings = resolve(settings)
+    docs = run_pipeline(((ex.id, ex.text) for ex in examples), settings, batch_size, progress)
     predictions = [kgraph_mentions(doc) for doc in docs]
-    return score_ner(examples, predictions, label_map, dataset=dataset, source=source, segmenter=segmenter,
+    return score_ner(examples, predictions, label_map, dataset=dataset, source=source, segmenter=settings.segmenter,
                      max_error_examples=max_error_examples)
 
 
-def evaluate_relations(examples: Sequence[RelationExample], *, segmenter: str = "jieba", source: str = "",
+def evaluate_relations(examples: Sequence[RelationExample], *, settings: PipelineSettings | str | None = None,
+                       source: str = "",
                        batch_size: int = 64, progress: Callable[[], None] | None = None,
                        max_error_examples: int | None = 5) -> Report:
-    docs = run_pipeline(((ex.id, ex.text) for ex in examples), segmenter, batch_size, progress)
+    settings = resolve(settings)
+    docs = run_pipeline(((ex.id, ex.text) for ex in examples), settings, batch_size, progress)
     predictions = [kgraph_relations(doc) for doc in docs]
-    return score_relations(examples, predictions, source=source, segmenter=segmenter,
+    return score_relations(examples, predictions, source=source, segmenter=settings.segmenter,
                            max_error_examples=max_error_examples)
 
 
-def evaluate_gold_graph(graphs: Sequence[GoldGraph], *, segmenter: str = "jieba", source: str = "",
+def evaluate_gold_graph(graphs: Sequence[GoldGraph], *, settings: PipelineSettings | str | None = None,
+                        source: str = "",
                         progress: Callable[[], None] | None = None) -> Report:
     """Each gold graph's article read by kgraph's loaders and extracted; scores summed over articles."""
     from .loaders import read_document
     from .pipeline import extract_one
 
-    report = Report("gold", source, len(graphs), segmenter)
+    settings = resolve(settings)
+    report = Report("gold", source, len(graphs), settings.segmenter)
     rows: dict[str, Score] = {}
     report.calibration = {"entities": Calibration(), "facts": Calibration()}
     for graph in graphs:
-        extraction = extract_one(read_document(graph.article), segmenter)
+        extraction = extract_one(read_document(graph.article), settings)
         doc_rows, calibration, notes = score_gold_graph(graph.data, extraction)
         for name, score in doc_rows.items():
             rows.setdefault(name, Score()).add(score)
@@ -458,16 +465,18 @@ def evaluate_gold_graph(graphs: Sequence[GoldGraph], *, segmenter: str = "jieba"
     return report
 
 
-def evaluate_dataset(dataset: str, path: str | Path, *, limit: int | None = None, segmenter: str = "jieba",
+def evaluate_dataset(dataset: str, path: str | Path, *, limit: int | None = None,
+                     settings: PipelineSettings | str | None = None,
                      root: str | Path | None = None, batch_size: int = 64,
                      progress: Callable[[], None] | None = None, max_error_examples: int | None = 5) -> Report:
     """Read ``path`` as ``dataset`` (one of :data:`DATASETS`), run kgraph on its first ``limit`` examples, score."""
+    settings = resolve(settings)
     source = str(path)
     if dataset == "gold":
-        return evaluate_gold_graph(read_gold_graph(path, root)[:limit], segmenter=segmenter, source=source,
+        return evaluate_gold_graph(read_gold_graph(path, root)[:limit], settings=settings, source=source,
                                    progress=progress)
     if dataset == "duie":
-        return evaluate_relations(read_duie(path)[:limit], segmenter=segmenter, source=source,
+        return evaluate_relations(read_duie(path)[:limit], settings=settings, source=source,
                                   batch_size=batch_size, progress=progress, max_error_examples=max_error_examples)
     if dataset == "cluener":
         examples = read_cluener(path)
@@ -477,5 +486,5 @@ def evaluate_dataset(dataset: str, path: str | Path, *, limit: int | None = None
         examples, dataset = read_tagged(path, "bio"), "peoples-daily"
     else:
         raise ValueError(f"unknown data set {dataset!r}; choose one of {', '.join(DATASETS)}")
-    return evaluate_ner(examples[:limit], LABEL_MAPS[dataset], segmenter=segmenter, dataset=dataset, source=source,
+    return evaluate_ner(examples[:limit], LABEL_MAPS[dataset], settings=settings, dataset=dataset, source=source,
                         batch_size=batch_size, progress=progress, max_error_examples=max_error_examples)

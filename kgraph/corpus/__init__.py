@@ -14,7 +14,7 @@ Layout of ``DIR``:
     document's own graph (:mod:`kgraph.fragments`): a change recomputes the fragments it touches and the files
     are put together again from them;
 ``manifest.json``
-    document id -> fingerprint (a hash of the text, the metadata, the segmenter and the kgraph version),
+    document id -> fingerprint (a hash of the text, the metadata, the pipeline settings and the kgraph version),
     graph IRI, cache file and the name the document gives each entity; plus the export formats of the
     directory, whether the exports are current and whether a process is writing the directory;
 ``graph.ttl``, ``graph.trig``, ... (the export files)

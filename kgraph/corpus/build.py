@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from ..model import Document, LoadError
+from ..settings import PipelineSettings, resolve
 from .extract import extract_each
 from .manifest import is_corpus
 
@@ -43,7 +44,8 @@ class CorpusReport:
 class Builds:
     """Building and removing with reports, for a :class:`~kgraph.corpus.Corpus` (a part of that class)."""
 
-    def build(self, inputs: Iterable[str | os.PathLike], *, segmenter: str = "jieba", n_process: int = 1,
+    def build(self, inputs: Iterable[str | os.PathLike], *, settings: PipelineSettings | str | None = None,
+              n_process: int = 1,
               formats: Iterable[str] | None = None,
               progress: Callable[[Document | LoadError], None] | None = None,
               extract_options: dict[str, Any] | None = None, export: bool = True,
@@ -62,6 +64,7 @@ class Builds:
         """
         from ..loaders import iter_documents
 
+        settings = resolve(settings)
         started = time.perf_counter()
         report = CorpusReport()
         if is_corpus(self.directory):
@@ -75,7 +78,7 @@ class Builds:
                     seen.add(item.id)
                 if isinstance(item, LoadError):
                     report.failures.append(item)
-                elif self.is_unchanged(item, segmenter):
+                elif self.is_unchanged(item, settings):
                     report.unchanged += 1
                 else:
                     yield item
@@ -84,14 +87,14 @@ class Builds:
                     progress(item)
 
         try:
-            for outcome in extract_each(to_extract(), segmenter=segmenter, n_process=n_process,
+            for outcome in extract_each(to_extract(), settings=settings, n_process=n_process,
                                          **(extract_options or {})):
                 if isinstance(outcome, LoadError):
                     report.failures.append(outcome)
                 else:
                     document = outcome.extraction.document
                     try:
-                        status = self.add(outcome, segmenter)
+                        status = self.add(outcome, settings)
                     except Exception as exc:  # noqa: BLE001 - the other documents go on
                         log.warning("cannot store %s: %s", document.id, exc)
                         report.failures.append(LoadError(document.source or document.id,

@@ -7,6 +7,7 @@ import json
 from typing import Any
 
 from ..model import Document, Extraction, entity_from_data, entity_to_data, fact_from_data, fact_to_data
+from ..settings import PipelineSettings
 
 EXTRACTIONS_DIRNAME = "extractions"
 
@@ -41,14 +42,15 @@ def extraction_from_data(data: dict[str, Any]) -> Extraction:
                       [fact_from_data(f) for f in data.get("facts", ())])
 
 
-def fingerprint(document: Document, segmenter: str = "jieba") -> str:
+def fingerprint(document: Document, settings: PipelineSettings) -> str:
     """What decides whether a document must be extracted again: its text and metadata (not where it was
-    read from), the segmenter and the kgraph version."""
+    read from), the pipeline settings (segmenter, statistical model and its version, lexicon version) and
+    the kgraph version."""
     from .. import __version__
 
     record = document_to_data(document)
     record.pop("source")
-    record.update(segmenter=segmenter, kgraph=__version__)
+    record.update(settings=settings.to_dict(), kgraph=__version__)
     return hashlib.sha256(json.dumps(record, ensure_ascii=False, sort_keys=True).encode("utf-8")).hexdigest()
 
 

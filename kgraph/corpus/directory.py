@@ -12,6 +12,7 @@ from typing import Any
 
 from ..io import atomic_write
 from ..model import Document, Extraction
+from ..settings import PipelineSettings, resolve
 from .build import Builds
 from .cache import cache_name, extraction_from_data, extraction_to_data, fingerprint
 from .export import Exports
@@ -117,16 +118,16 @@ class Corpus(ManifestFile, NameIndex, Repair, Exports, Builds):
             _, graph, triples = self._load_cache(entry, extraction=False)
             yield graph, self._harmonised(doc_id, triples, entry.get("names", {}))
 
-    def is_unchanged(self, document: Document, segmenter: str = "jieba") -> bool:
+    def is_unchanged(self, document: Document, settings: PipelineSettings) -> bool:
         entry = self.documents.get(document.id)
-        return entry is not None and entry["fingerprint"] == fingerprint(document, segmenter)
+        return entry is not None and entry["fingerprint"] == fingerprint(document, settings)
 
-    def add(self, extraction: Extraction | Prepared, segmenter: str = "jieba") -> str:
+    def add(self, extraction: Extraction | Prepared, settings: PipelineSettings | None = None) -> str:
         """Store one document's extraction, replacing its previous version: ``"new"`` or ``"changed"``.
 
         The cache file and one store transaction (this document's graph, plus the graphs of other documents
         whose entity gets a new preferred name) make the change; should either fail, the previous version
-        stays and the error is raised.
+        stays and the error is raised. ``settings``: what the extraction was made with (default: the defaults).
         """
         from ..rdf import subject_of
         from ..store import own_names
@@ -145,7 +146,7 @@ class Corpus(ManifestFile, NameIndex, Repair, Exports, Builds):
         graphs = self._relabelled_graphs(renamed, {document.id}, preferred)
         graphs[graph] = self._harmonised(document.id, triples, own, preferred)
         drop = [previous["graph"]] if previous is not None and previous["graph"] != graph else []
-        entry = {"fingerprint": fingerprint(document, segmenter), "content_hash": document.content_hash,
+        entry = {"fingerprint": fingerprint(document, resolve(settings)), "content_hash": document.content_hash,
                  "graph": graph, "cache": cache_name(document.id), "characters": len(document.text),
                  "names": own}
         self._begin_writing()

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..model import Document, Extraction, LoadError
+from ..settings import PipelineSettings
 
 log = logging.getLogger(__name__)
 
@@ -34,7 +35,7 @@ def prepare(extraction: Extraction) -> Prepared:
     return Prepared(extraction, graph, iri, triples)
 
 
-def extract_each(documents: Iterable[Document], *, segmenter: str, n_process: int,
+def extract_each(documents: Iterable[Document], *, settings: PipelineSettings, n_process: int,
                   **options: Any) -> Iterator[Prepared | LoadError]:
     """:func:`kgraph.pipeline.extract` over ``documents`` (``options`` passed on, e.g. ``executor``), in order,
     each extraction passed through :func:`prepare` where it was made; a document whose extraction raises
@@ -59,7 +60,7 @@ def extract_each(documents: Iterable[Document], *, segmenter: str, n_process: in
 
     while True:
         try:
-            for prepared in extract(feed(), segmenter=segmenter, n_process=n_process, then=prepare, **options):
+            for prepared in extract(feed(), settings=settings, n_process=n_process, then=prepare, **options):
                 in_flight.pop(0)
                 yield prepared
             return
@@ -70,7 +71,7 @@ def extract_each(documents: Iterable[Document], *, segmenter: str, n_process: in
             retry, in_flight[:] = list(in_flight), []
             for document in retry:
                 try:
-                    yield from extract([document], segmenter=segmenter, n_process=1, then=prepare)
+                    yield from extract([document], settings=settings, n_process=1, then=prepare)
                 except Exception as error:  # noqa: BLE001 - this one is the failing document
                     log.warning("extraction of %s failed: %s", document.id, error)
                     yield LoadError(document.source or document.id,
