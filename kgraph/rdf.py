@@ -204,8 +204,8 @@ class _DatasetBuilder:
     rdflib's in-memory store indexes every triple it is given, which costs most of the time when the
     triples are bound for a file or for Oxigraph."""
 
-    def __init__(self, kg: "KnowledgeGraph"):
-        self.nx = kg.to_networkx()
+    def __init__(self, kg: "KnowledgeGraph | nx.MultiDiGraph"):
+        self.nx = kg.to_networkx() if hasattr(kg, "to_networkx") else kg
         # identifier -> document node IRI, for documents the graph knows
         self.documents: dict[str, str] = {
             str(data.get("identifier")): iri for iri, data in self.nx.nodes(data=True)
@@ -416,7 +416,7 @@ def to_dataset(kg: "KnowledgeGraph") -> Dataset:
     return dataset
 
 
-def to_ntriples(kg: "KnowledgeGraph") -> dict[str | None, list[str]]:
+def to_ntriples(kg: "KnowledgeGraph | nx.MultiDiGraph") -> dict[str | None, list[str]]:
     """The graphs of :func:`to_dataset` as graph IRI (None: the default graph) -> their triples as sorted,
     distinct N-Triples lines in the form Oxigraph stores them (:func:`canonical_lines`): what a build
     directory's store holds and what the RDF exporters write. Made without an rdflib Dataset."""
@@ -480,17 +480,14 @@ def union_by_subject(graphs: Iterable[Iterable[str]]) -> list[tuple[str, list[st
     return [(subject, sorted(lines)) for subject, lines in sorted(by_subject.items())]
 
 
-def document_triples(extraction: Extraction, graph: nx.MultiDiGraph | None = None) -> tuple[str, list[str]]:
+def document_triples(extraction: Extraction, graph: nx.MultiDiGraph) -> tuple[str, list[str]]:
     """The named graph of one document: its IRI and its triples as sorted, distinct N-Triples lines.
 
     The triples are those :func:`to_dataset` gives for a graph of this one document; ``graph`` is its
-    :func:`kgraph.graph.document_graph` when the caller has it already.
+    :func:`kgraph.graph.document_graph`.
     """
-    from .graph import KnowledgeGraph, document_graph
-
-    kg = KnowledgeGraph(document_graph(extraction) if graph is None else graph)
     iri = str(graph_iri(extraction.document.id))
-    return iri, to_ntriples(kg).get(iri, [])
+    return iri, to_ntriples(graph).get(iri, [])
 
 
 __all__ = ["KG", "SCHEMA", "ORG", "PROV", "DCTERMS", "PREFIXES", "LANG", "bind_prefixes", "graph_iri",

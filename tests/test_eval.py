@@ -1,5 +1,6 @@
-"""`kgraph eval` and kgraph.evaluation: readers on tiny hand-made files, the scorers on hand-made
-predictions, calibration buckets, the CLI end to end, and the seed article's gold graph (from ../shared/)."""
+"""`kgraph eval`, kgraph.evaluation, kgraph.datasets and kgraph.scores: the readers on tiny hand-made files,
+the scorers on hand-made predictions, calibration buckets, the CLI end to end, and the seed article's gold
+graph (from ../shared/)."""
 from __future__ import annotations
 
 import json
