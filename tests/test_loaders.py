@@ -9,7 +9,7 @@ import sys
 import pytest
 from conftest import SEED
 
-from kgraph import loaders
+from kgraph import decoding, loaders
 from kgraph.loaders import (
     LOADERS,
     SUPPORTED_EXTENSIONS,
@@ -345,7 +345,7 @@ def test_unreadable_file(tmp_path, monkeypatch):
     def refuse(file, *args, **kwargs):
         raise PermissionError(13, "Permission denied", str(file))
 
-    monkeypatch.setattr(loaders, "open", refuse, raising=False)  # runs as root too, unlike chmod
+    monkeypatch.setattr(decoding, "open", refuse, raising=False)  # runs as root too, unlike chmod
     assert load_error(path).problem == "cannot read file: permission denied"
 
 
