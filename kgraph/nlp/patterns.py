@@ -5,8 +5,6 @@ import re
 
 CJK = "\u4e00-\u9fff"
 CLAUSE_PUNCT = set("，。；：！？,;:!?\n")
-SENTENCE_END = set("。！？!?；\n")
-CLOSERS = set("”’」』）)\"'")
 QUOTE_PAIRS = {"“": "”", "「": "」", "『": "』"}
 NAME_STOP_FIRST = set("的了在是和与也还就都又把被将从对向为等及其该此这那各每某本全其据由以因但而且或兼之却要想我你他她们"
                       "一二三四五六七八九十两几")
