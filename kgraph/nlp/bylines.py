@@ -43,7 +43,7 @@ NOT_MEDIA = {"外媒", "媒体", "消息", "记者", "报道", "相关", "官方
 _SOURCE_RE = re.compile(rf"来源[：:]{_GAP}([{CJK}A-Za-z0-9·]{{2,15}}?)(?=[{SPACE}\n，,。|｜]|作者|记者|编辑|$)")
 _SOURCE_START_RE = re.compile(rf"来源[：:]{_GAP}(?=[{CJK}A-Za-z0-9])")
 # the outlet an article comes from: 新京报讯（记者…）, 【财联社】, 来源：第一财经
-_DATELINE_RE = re.compile(rf"([{CJK}A-Za-z0-9]{{2,10}})讯[（(]|^【([^】]{{2,10}})】", re.M)
+_DATELINE_RE = re.compile(rf"([{CJK}A-Za-z0-9]{{2,10}})讯[（(]|^【([^】]{{2,10}})】", re.MULTILINE)
 _ACCORDING_RE = re.compile(rf"(?:据|援引)(?:美国|英国|日本|韩国|德国|法国|香港|台湾)?([{CJK}A-Za-z][{CJK}A-Za-z0-9 ]{{1,11}}?)"
                            rf"(?:\d{{1,2}}日|当地时间\S{{0,6}}|近日|今日|日前|周[一二三四五六日])?(?:报道|消息|报导)")
 _TITLE_MARKS_RE = re.compile(r"《([^《》\n、，,。]{2,12})》")
@@ -68,14 +68,14 @@ def _media_like(a, name: str) -> bool:
     return name.endswith(MEDIA_SUFFIXES) and len(name) >= 3
 
 
-def _add_outlet(a, start: int, end: int, cand, confidence: float) -> str:
+def _add_outlet(a, start: int, end: int, confidence: float) -> str:
     name = a.text[start:end]
     canonical, subtype = a.lex.organizations.get(name, (name, OrgType.MEDIA))
-    cand(a, start, end, Kind.ORGANIZATION, canonical, confidence, subtype, "media-source")
+    a.add_candidate(start, end, Kind.ORGANIZATION, canonical, confidence, subtype, "media-source")
     return canonical
 
 
-def _outlet_before(a, pos: int, cand) -> str | None:
+def _outlet_before(a, pos: int) -> str | None:
     """The outlet named right before a byline word: 《财经》记者, 澎湃新闻记者, 北京商报记者."""
     line_start = a.text.rfind("\n", 0, pos) + 1
     left = a.text[line_start:pos].rstrip(SPACE)
@@ -83,7 +83,7 @@ def _outlet_before(a, pos: int, cand) -> str | None:
         m = re.search(r"《([^《》]{1,15})》$", left)
         if m:
             s = line_start + m.start(1)
-            return _add_outlet(a, s, s + len(m.group(1)), cand, 0.92)
+            return _add_outlet(a, s, s + len(m.group(1)), 0.92)
         return None
     m = re.search(rf"([{CJK}A-Za-z0-9]{{2,15}})$", left)
     if not m:
@@ -92,11 +92,11 @@ def _outlet_before(a, pos: int, cand) -> str | None:
     # a known outlet first (…的致命挑战澎湃新闻记者), else the shortest media-like word ending here (每经)
     for k in range(len(word), 1, -1):
         if word[-k:] in a.lex.organizations and a.lex.organizations[word[-k:]][1] == OrgType.MEDIA:
-            return _add_outlet(a, end - k, end, cand, 0.85)
+            return _add_outlet(a, end - k, end, 0.85)
     for k in range(2, min(len(word), 8) + 1):
         name = word[-k:]
         if _media_like(a, name) and a.token_index_at(end - k) is not None and (k == len(word) or k >= 3):
-            return _add_outlet(a, end - k, end, cand, 0.85)
+            return _add_outlet(a, end - k, end, 0.85)
     return None
 
 
@@ -140,7 +140,7 @@ def _place_at(a, pos: int) -> bool:
     return False
 
 
-def find_bylines(a, cand, looks_like_name) -> None:
+def find_bylines(a, looks_like_name) -> None:
     """Journalists (persons) and their outlets (organisations) in bylines; outlets cited as sources."""
     text = a.text
     for m in _REPORTER_RE.finditer(text):
@@ -156,30 +156,30 @@ def find_bylines(a, cand, looks_like_name) -> None:
         if gap.end() == 0 and not (len(names) > 1 or re.match(rf"[{SPACE}\n]|$", text[names[0][1]:names[0][1] + 1])):
             continue
         title = m.group()
-        outlet = _outlet_before(a, m.start(), cand)
+        outlet = _outlet_before(a, m.start())
         if title == "本报记者":
             title = "记者"
         for s, e in names:
-            cand(a, s, e, Kind.PERSON, text[s:e], 0.9, source="byline")
+            a.add_candidate(s, e, Kind.PERSON, text[s:e], 0.9, source="byline")
             a.bylines.append(Byline(s, e, title, outlet))
     for m in _CREDIT_RE.finditer(text):
         names = _names_after(a, m.end(), looks_like_name)
         title = CREDIT_WORDS[m.group(1)]
-        outlet = _outlet_before(a, m.start(), cand) if title == "作者" else None
+        outlet = _outlet_before(a, m.start()) if title == "作者" else None
         for s, e in names:
-            cand(a, s, e, Kind.PERSON, text[s:e], 0.85, source="byline")
+            a.add_candidate(s, e, Kind.PERSON, text[s:e], 0.85, source="byline")
             a.bylines.append(Byline(s, e, title, outlet))
     for m in _CREDIT_AFTER_RE.finditer(text):
         s, e = m.span(1)
         before = text[s - 1:s] if s else "\n"
         if not re.match(rf"[{SPACE}\n|｜]", before) or not looks_like_name(a, m.group(1), True):
             continue
-        cand(a, s, e, Kind.PERSON, m.group(1), 0.85, source="byline")
+        a.add_candidate(s, e, Kind.PERSON, m.group(1), 0.85, source="byline")
         a.bylines.append(Byline(s, e, CREDIT_WORDS[m.group(2)], None))
-    _cited_media(a, cand)
+    _cited_media(a)
 
 
-def _cited_media(a, cand) -> None:
+def _cited_media(a) -> None:
     text = a.text
     for m in _TITLE_MARKS_RE.finditer(text):
         name = m.group(1)
@@ -190,26 +190,26 @@ def _cited_media(a, cand) -> None:
         strong = after.startswith(MEDIA_CUE_AFTER) or MEDIA_CUE_BEFORE_RE.search(before)
         weak = after.startswith(WEAK_MEDIA_CUE_AFTER) or re.search(r"(?:美国|英国|日本|德国|法国|香港)$", before)
         if strong or (weak and _media_like(a, name)):
-            _add_outlet(a, m.start(1), m.end(1), cand, 0.92)
+            _add_outlet(a, m.start(1), m.end(1), 0.92)
     for m in _SOURCE_START_RE.finditer(text):
         s = m.end()
         known = next((k for k in range(min(15, len(text) - s), 1, -1) if text[s:s + k] in a.lex.organizations), None)
         if known:
-            _add_outlet(a, s, s + known, cand, 0.9)
+            _add_outlet(a, s, s + known, 0.9)
             continue
         sm = _SOURCE_RE.match(text, m.start())
         if sm and sm.group(1) not in NOT_MEDIA and not re.search(r"\d", sm.group(1)):
-            _add_outlet(a, sm.start(1), sm.end(1), cand, 0.8)
+            _add_outlet(a, sm.start(1), sm.end(1), 0.8)
     for m in _DATELINE_RE.finditer(text):
-        name = _outlet_before(a, m.end(1), cand) if m.group(1) else None
+        name = _outlet_before(a, m.end(1)) if m.group(1) else None
         if name is None and m.group(2) and _media_like(a, m.group(2)):
-            name = _add_outlet(a, m.start(2), m.end(2), cand, 0.85)
+            name = _add_outlet(a, m.start(2), m.end(2), 0.85)
         a.bylines_outlet = a.bylines_outlet or name
     for m in _ACCORDING_RE.finditer(text):
         name = m.group(1).strip()
         if _media_like(a, name) and not a._in_quote[m.start()]:
             s = m.start(1)
-            _add_outlet(a, s, s + len(name), cand, 0.85)
+            _add_outlet(a, s, s + len(name), 0.85)
 
 
 def _house_outlet(a) -> str | None:

@@ -1,4 +1,5 @@
-"""Boundary repair for the statistical tagger's spans: a name neither starts nor ends inside a word.
+"""The statistical tagger's spans as candidates, checked against the lexicons and repaired: a name neither
+starts nor ends inside a word, and an organisation is no generic phrase (科技公司) or facility (…总部).
 
 A character tagger cuts names short (陈宇 for 陈宇曦, 恒大法拉 for 恒大法拉第未来) or lets them run on into the
 next word (马云所 from 马云所说, 亚马逊财 from 亚马逊财报, 士邬贺铨 from 院士邬贺铨). jieba's words, with kgraph's
@@ -9,9 +10,11 @@ from __future__ import annotations
 
 import re
 
-from ..model import Kind
+from ..model import Kind, OrgType
+from . import confidence as C
+from .analysis import Analysis
+from .patterns import CJK, COMMON_WORD_FREQ, NAME_BOUNDARY_PUNCT, NAME_STOP_FIRST, NAME_STOP_LAST, RARE_WORD_FREQ
 
-CJK = "\u4e00-\u9fff"
 COMMON_FREQ = 20          # a dictionary word at least this frequent is a word, not part of a name
 NAME_TAGS = ("nr", "nt", "nz", "ns")
 # one-character words that do not end a name (携程大|数据, IBM所|瞄准)
@@ -154,3 +157,142 @@ def trim_organization(a, start: int, end: int) -> tuple[int, int] | None:
         if a.token_index_at(pos) is not None and a.token_ending_at(pos + 1) is not None:
             return None            # 乐融致新和乐视影业: two names
     return (start, end) if end - start >= 2 else None
+
+
+PROPER_TAGS = {"nz", "nt", "nr", "nrt", "nrfg", "eng", "j", "x"}
+PLACE_NAMED_SUFFIXES = {"银行", "证券", "交易所", "保险"}
+GENERIC_FORMS = {"公司", "创业公司", "初创公司", "企业", "厂商"}  # forms that follow descriptions as often as names
+
+
+def is_generic(a: Analysis, start: int, end: int, subtype: str, suffix: str) -> bool:
+    """True unless the span holds something proper: an unknown word (a coined name), a tagged proper noun,
+    a known organisation; a place counts for public bodies, schools, media and banks (北京大学, 北京银行)
+    but not for companies (美国科技, 中国工厂 are descriptions)."""
+    for t in a.tokens:
+        if t.end <= start:
+            continue
+        if t.start >= end:
+            break
+        if t.text in a.lex.organizations:
+            return False
+        if t.text in a.lex.places or t.tag == "ns":
+            if subtype != OrgType.COMPANY or suffix in PLACE_NAMED_SUFFIXES:
+                return False
+            continue
+        if t.tag in PROPER_TAGS or (t.tag is None and t.freq == 0 and re.search(rf"[{CJK}A-Za-z]", t.text)):
+            return False
+        if t.tag in ("n", "nz") and t.freq < RARE_WORD_FREQ and suffix not in GENERIC_FORMS:
+            return False  # 星河 (66): a rare noun makes a fine name, but not before a bare 公司 (电动车公司)
+    return True
+
+
+def generic_span(a: Analysis, start: int, end: int) -> bool:
+    """科技公司, 北京公司, 初创公司: an organisation suffix with nothing proper before it."""
+    surface = a.text[start:end]
+    for k in range(min(len(surface), 6), 0, -1):
+        suffix = surface[-k:]
+        if suffix in a.lex.org_suffixes:
+            if k == len(surface):
+                return True
+            subtype = a.lex.org_suffixes[suffix][0]
+            return is_generic(a, start, end - k, subtype, suffix) or surface[0] in NAME_STOP_FIRST
+    return False
+
+
+STATISTICAL_KINDS = {"PERSON": Kind.PERSON, "ORGANIZATION": Kind.ORGANIZATION, "PLACE": Kind.PLACE}
+WEAK_PERSON_RULES = ("name+speech", "name+appositive")  # a rule and the tagger finding the same span and kind
+
+
+def statistical_candidates(a: Analysis) -> None:
+    """The tagger's entities as candidates: recall for names no pattern frames, checked against the lexicons.
+
+    Where a rule found the same span with the same kind, the two pieces of evidence raise its confidence.
+    """
+    if not a.ner_spans:
+        return
+    tagged_people = [(s, e) for s, e, label in a.ner_spans if label == "PERSON"]
+    for c in [c for c in a._candidates if c.source in WEAK_PERSON_RULES]:
+        if not any(s < c.end and c.start < e for s, e in tagged_people):
+            a._candidates.remove(c)  # a name before a speech verb that the tagger does not see as a name
+    by_span = {(c.start, c.end, c.kind): c for c in a._candidates}
+    for start, end, label in a.ner_spans:
+        kind = STATISTICAL_KINDS.get(label)
+        while start < end and a.text[start].isspace():
+            start += 1
+        while end > start and a.text[end - 1].isspace():
+            end -= 1
+        if kind is None or _cuts_latin_word(a.text, start, end):
+            continue  # a character tagger is unreliable inside Latin words (Flick|r, And|rew)
+        if has_cjk_space(a.text[start:end]):
+            continue  # two names run together (高洪浩 房宫一柳)
+        repaired = repair_span(a, start, end, kind)
+        if repaired is not None and kind == Kind.ORGANIZATION:
+            repaired = trim_organization(a, *repaired)  # 阿里巴巴董事局|主席, 谷歌硅谷总部
+        if repaired is None:
+            continue
+        start, end = repaired
+        surface = a.text[start:end]
+        if not re.search(rf"[{CJK}A-Za-z]", surface):
+            continue
+        if len(surface) < 2 and kind != Kind.PLACE:  # 中美, 访华: one-character places are common abbreviations
+            continue
+        if re.search(r"[，。；：！？、“”《》（）()\n]", surface):
+            continue
+        same = by_span.get((start, end, kind))
+        if same is not None:
+            same.confidence = min(C.AGREEMENT_CAP, same.confidence + C.AGREEMENT_BONUS)
+            a.entities[same.ref].confidence = max(a.entities[same.ref].confidence, same.confidence)
+            continue
+        if kind == Kind.PERSON:
+            if surface in a.lex.titles or surface in a.lex.organizations or surface in a.lex.places:
+                continue
+            if surface[0] in NAME_STOP_FIRST or surface[-1] in NAME_STOP_LAST:
+                continue
+            if _common_word(surface):
+                continue  # 余波, 罗列: common words
+            if surface.isascii() and " " not in surface:
+                continue  # one Latin word from a character tagger (Verizon, Stifel, Pei) is rarely a person
+            head = next((surface[:k] for k in range(min(len(surface) - 2, 6), 1, -1) if surface[:k] in a.lex.titles), None)
+            if head:  # 王储默罕默德·本·萨勒曼: the title is not part of the name
+                start, surface = start + len(head), surface[len(head):]
+            # a title marks where a name starts, the tagger where it ends (科菲·安南|希望这次)
+            starts_here = [c for c in a._candidates if c.kind == Kind.PERSON and c.start == start]
+            if any(c.end > end and (c.end >= len(a.text) or a.text[c.end] in NAME_BOUNDARY_PUNCT) for c in starts_here):
+                continue  # the rule's name runs to punctuation (达拉·科斯罗萨西（Dara…): the tagger cut it short
+            for c in starts_here:
+                a._candidates.remove(c)
+            confidence = C.STATISTICAL_AFTER_TITLE if starts_here else C.STATISTICAL[kind]
+            a.add_candidate(start, end, kind, surface, confidence, source="tagger")
+        elif kind == Kind.ORGANIZATION:
+            if surface in a.lex.titles or surface in a.lex.places or generic_span(a, start, end):
+                continue
+            # the suffix marks where a name ends, the tagger where it starts (历任|西钢集团公司)
+            for c in [c for c in a._candidates if c.kind == Kind.ORGANIZATION and c.end == end and c.source == "suffix"]:
+                a._candidates.remove(c)
+            canonical, subtype = a.lex.organizations.get(surface, (surface, _suffix_subtype(a, surface)))
+            a.add_candidate(start, end, kind, canonical, C.STATISTICAL[kind], subtype, source="tagger")
+        else:
+            a.add_candidate(start, end, kind, surface, C.STATISTICAL[kind], source="tagger")
+
+
+def _common_word(text: str) -> bool:
+    """A dictionary word used often enough, and not as a name, to be no name here."""
+    from .segmenter import word_info
+
+    freq, tags = word_info()
+    return freq.get(text, 0) >= COMMON_WORD_FREQ and not (tags.get(text) or "").startswith("nr")
+
+
+def _cuts_latin_word(text: str, start: int, end: int) -> bool:
+    def latin(ch: str) -> bool:
+        return ch.isascii() and ch.isalnum()
+
+    return (start > 0 and latin(text[start - 1]) and latin(text[start])) or \
+        (end < len(text) and latin(text[end - 1]) and latin(text[end]))
+
+
+def _suffix_subtype(a: Analysis, name: str) -> str | None:
+    for k in range(min(len(name), 6), 0, -1):
+        if name[-k:] in a.lex.org_suffixes:
+            return a.lex.org_suffixes[name[-k:]][0]
+    return None

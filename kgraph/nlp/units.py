@@ -65,9 +65,9 @@ def stated_units(a, emit) -> None:
         m = re.match(r"(?:是|为|系|作为)", a.text[child.end:child.end + 2])
         if m:
             after = [p for p in orgs[i + 1:i + 2] if _plain_between(a, child.end, p.start, 4)]
-            if after and re.match(r"(?:旗下|的)?(?:全资|控股)?(?:子公司|附属公司|分公司)", a.text[after[0].end:after[0].end + 8]):
-                if not _same_entity(a, after[0], child):
-                    emit(child, after[0], child.start, 0.75)
+            if after and re.match(r"(?:旗下|的)?(?:全资|控股)?(?:子公司|附属公司|分公司)", a.text[after[0].end:after[0].end + 8]) \
+                    and not _same_entity(a, after[0], child):
+                emit(child, after[0], child.start, 0.75)
         # X(的)母公司Y: X is the unit
         m = _PARENT_WORD.match(a.text, child.end)
         if m:
