@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 
 from ..model import Kind, OrgType
+from . import confidence as C
 
 CJK = "\u4e00-\u9fff"
 SPACE = " \u3000\u00a0\t"
@@ -83,7 +84,7 @@ def _outlet_before(a, pos: int) -> str | None:
         m = re.search(r"《([^《》]{1,15})》$", left)
         if m:
             s = line_start + m.start(1)
-            return _add_outlet(a, s, s + len(m.group(1)), 0.92)
+            return _add_outlet(a, s, s + len(m.group(1)), C.CITED_OUTLET)
         return None
     m = re.search(rf"([{CJK}A-Za-z0-9]{{2,15}})$", left)
     if not m:
@@ -92,11 +93,11 @@ def _outlet_before(a, pos: int) -> str | None:
     # a known outlet first (…的致命挑战澎湃新闻记者), else the shortest media-like word ending here (每经)
     for k in range(len(word), 1, -1):
         if word[-k:] in a.lex.organizations and a.lex.organizations[word[-k:]][1] == OrgType.MEDIA:
-            return _add_outlet(a, end - k, end, 0.85)
+            return _add_outlet(a, end - k, end, C.BYLINE_OUTLET)
     for k in range(2, min(len(word), 8) + 1):
         name = word[-k:]
         if _media_like(a, name) and a.token_index_at(end - k) is not None and (k == len(word) or k >= 3):
-            return _add_outlet(a, end - k, end, 0.85)
+            return _add_outlet(a, end - k, end, C.BYLINE_OUTLET)
     return None
 
 
@@ -160,21 +161,21 @@ def find_bylines(a, looks_like_name) -> None:
         if title == "本报记者":
             title = "记者"
         for s, e in names:
-            a.add_candidate(s, e, Kind.PERSON, text[s:e], 0.9, source="byline")
+            a.add_candidate(s, e, Kind.PERSON, text[s:e], C.BYLINE_PERSON, source="byline")
             a.bylines.append(Byline(s, e, title, outlet))
     for m in _CREDIT_RE.finditer(text):
         names = _names_after(a, m.end(), looks_like_name)
         title = CREDIT_WORDS[m.group(1)]
         outlet = _outlet_before(a, m.start()) if title == "作者" else None
         for s, e in names:
-            a.add_candidate(s, e, Kind.PERSON, text[s:e], 0.85, source="byline")
+            a.add_candidate(s, e, Kind.PERSON, text[s:e], C.CREDIT_PERSON, source="byline")
             a.bylines.append(Byline(s, e, title, outlet))
     for m in _CREDIT_AFTER_RE.finditer(text):
         s, e = m.span(1)
         before = text[s - 1:s] if s else "\n"
         if not re.match(rf"[{SPACE}\n|｜]", before) or not looks_like_name(a, m.group(1), True):
             continue
-        a.add_candidate(s, e, Kind.PERSON, m.group(1), 0.85, source="byline")
+        a.add_candidate(s, e, Kind.PERSON, m.group(1), C.CREDIT_PERSON, source="byline")
         a.bylines.append(Byline(s, e, CREDIT_WORDS[m.group(2)], None))
     _cited_media(a)
 
@@ -190,26 +191,26 @@ def _cited_media(a) -> None:
         strong = after.startswith(MEDIA_CUE_AFTER) or MEDIA_CUE_BEFORE_RE.search(before)
         weak = after.startswith(WEAK_MEDIA_CUE_AFTER) or re.search(r"(?:美国|英国|日本|德国|法国|香港)$", before)
         if strong or (weak and _media_like(a, name)):
-            _add_outlet(a, m.start(1), m.end(1), 0.92)
+            _add_outlet(a, m.start(1), m.end(1), C.CITED_OUTLET)
     for m in _SOURCE_START_RE.finditer(text):
         s = m.end()
         known = next((k for k in range(min(15, len(text) - s), 1, -1) if text[s:s + k] in a.lex.organizations), None)
         if known:
-            _add_outlet(a, s, s + known, 0.9)
+            _add_outlet(a, s, s + known, C.SOURCE_LINE_OUTLET)
             continue
         sm = _SOURCE_RE.match(text, m.start())
         if sm and sm.group(1) not in NOT_MEDIA and not re.search(r"\d", sm.group(1)):
-            _add_outlet(a, sm.start(1), sm.end(1), 0.8)
+            _add_outlet(a, sm.start(1), sm.end(1), C.UNKNOWN_SOURCE_LINE_OUTLET)
     for m in _DATELINE_RE.finditer(text):
         name = _outlet_before(a, m.end(1)) if m.group(1) else None
         if name is None and m.group(2) and _media_like(a, m.group(2)):
-            name = _add_outlet(a, m.start(2), m.end(2), 0.85)
+            name = _add_outlet(a, m.start(2), m.end(2), C.BYLINE_OUTLET)
         a.bylines_outlet = a.bylines_outlet or name
     for m in _ACCORDING_RE.finditer(text):
         name = m.group(1).strip()
         if _media_like(a, name) and not a._in_quote[m.start()]:
             s = m.start(1)
-            _add_outlet(a, s, s + len(name), 0.85)
+            _add_outlet(a, s, s + len(name), C.BYLINE_OUTLET)
 
 
 def _house_outlet(a) -> str | None:
@@ -236,12 +237,12 @@ def byline_positions(a) -> None:
         person = people.get((b.start, b.end))
         if person is None:
             continue
-        outlet, conf = b.outlet, 0.85
+        outlet, conf = b.outlet, C.BYLINE_POSITION
         if not outlet or (Kind.ORGANIZATION, outlet) not in a.entities:
             house = house or _house_outlet(a)
-            outlet, conf = house, 0.75
-        a.add_entity(Kind.ROLE, b.title, 0.8)
+            outlet, conf = house, C.HOUSE_OUTLET_POSITION
+        a.add_entity(Kind.ROLE, b.title, C.ROLE_LEXICON)
         if outlet and (Kind.ORGANIZATION, outlet) in a.entities:
             a.add_fact(Rel.MEMBER_OF, person.ref, (Kind.ORGANIZATION, outlet), b.start, conf, title=b.title, former=False)
         else:
-            a.add_fact(Rel.JOB_TITLE, person.ref, (Kind.ROLE, b.title), b.start, 0.7, title=b.title, former=False)
+            a.add_fact(Rel.JOB_TITLE, person.ref, (Kind.ROLE, b.title), b.start, C.BYLINE_TITLE_ONLY, title=b.title, former=False)

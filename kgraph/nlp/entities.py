@@ -70,6 +70,9 @@ def _lexicon_organizations(a: Analysis) -> None:
         end = m.end()
         if len(surface) <= 2 and a.token_index_at(m.start()) is None:
             continue  # 南大 inside 云南大为
+        if len(surface) <= 3 and not surface.isascii() and a.token_ending_at(m.end()) is None \
+                and m.end() < len(a.text) and re.match(rf"[{CJK}]", a.text[m.end()]):
+            continue  # 中国网 inside 中国网民
         if m.start() and a.text[m.start() - 1].isdigit() and surface[0] in "亿万千百":
             continue  # 490亿欧元 is no 亿欧
         a.add_candidate(m.start(), end, Kind.ORGANIZATION, canonical, C.LEXICON_ORGANIZATION, subtype, "lexicon")
@@ -371,7 +374,10 @@ def _persons(a: Analysis) -> None:
         end = name_after(a, m.end(), strong=True)
         if end is not None:
             start = m.end() + 1 if a.text[m.end()] == " " else m.end()
-            a.add_candidate(start, end, Kind.PERSON, a.text[start:end], C.PERSON_AFTER_TITLE, source="title+name")
+            name = a.text[start:end]
+            sure = name[0] in a.lex.surnames or name[:2] in a.lex.surnames or not CJK_NAME_RE.fullmatch(name)
+            a.add_candidate(start, end, Kind.PERSON, name,
+                            C.PERSON_AFTER_TITLE if sure else C.PERSON_AFTER_TITLE_NO_SURNAME, source="title+name")
     # 张明远，现任百度总经理: a sentence opening with a name and an appositive of office
     for m in APPOSITIVE_START_RE.finditer(a.text):
         if looks_like_name(a, m.group(1), strong=False):

@@ -135,6 +135,12 @@ def _emit_position(a: Analysis, p: Mention, seg: dict, pos: int) -> None:
         # a bare 董事长/创始人 speaks of the organisation the sentence (or, for a founder, the one before) is about
         org = _sentence_org_before(a, p.start) or ("founder" in flags and _previous_sentence_org(a, p.start)) or None
         conf = C.BARE_TITLE_POSITION
+    elif org is None:
+        conf = C.TITLE_ONLY_POSITION
+    if org is not None and a.entities[org.ref].confidence < C.KNOWN_ORGANIZATION:
+        conf -= C.UNSURE_ORGANIZATION_DISCOUNT
+    if title.lstrip("前原") not in a.lex.titles:
+        conf -= C.COMPOUND_TITLE_DISCOUNT
     if org is None:
         a.add_fact(Rel.JOB_TITLE, p.ref, role, pos, conf, title=title, former=seg["former"])
         return
@@ -264,7 +270,7 @@ def _sub_organizations(a: Analysis) -> None:
         if ref not in a.entities or not a.entities[ref].mentions:
             continue
         parent_ref = (Kind.ORGANIZATION, parent)
-        a.add_entity(Kind.ORGANIZATION, parent, C.SUB_ORGANIZATION)
+        a.add_entity(Kind.ORGANIZATION, parent, C.PARENT_ORGANIZATION)
         first = a.entities[ref].mentions[0][0]
         a.add_fact(Rel.SUB_ORGANIZATION_OF, ref, parent_ref, first, C.SUB_ORGANIZATION)
     sub_organizations(a)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from ..model import Kind, Rel
+from . import confidence as C
 
 # X旗下(的)(descriptor)Y, X的(全资)子公司Y, X控股的Y: Y is a unit of X
 _CHILD_AFTER = re.compile(r"(?:旗下|的(?:全资|控股)?子公司|(?:全资|控股)子公司|下属(?:的)?|控股的|孵化的)")
@@ -51,7 +52,7 @@ def stated_units(a, emit) -> None:
                       or a.text[prev_end:child.start] in ("", )):
                 break
             if child.kind == Kind.ORGANIZATION and not _same_entity(a, parent, child):
-                emit(child, parent, child.start, 0.8 if prev_end is None else 0.7)
+                emit(child, parent, child.start, C.STATED_UNIT if prev_end is None else C.LISTED_UNIT)
             prev_end = child.end
     for i, child in enumerate(orgs):
         # Y（X全资子公司） / Y（X旗下公司）
@@ -60,20 +61,20 @@ def stated_units(a, emit) -> None:
             inner_start = child.end + 1
             parents = [p for p in orgs if inner_start <= p.start and p.end <= child.end + m.end(1)]
             if parents and not _same_entity(a, parents[0], child):
-                emit(child, parents[0], child.start, 0.8)
+                emit(child, parents[0], child.start, C.STATED_UNIT)
         # Y是X(的)(全资)子公司
         m = re.match(r"(?:是|为|系|作为)", a.text[child.end:child.end + 2])
         if m:
             after = [p for p in orgs[i + 1:i + 2] if _plain_between(a, child.end, p.start, 4)]
             if after and re.match(r"(?:旗下|的)?(?:全资|控股)?(?:子公司|附属公司|分公司)", a.text[after[0].end:after[0].end + 8]) \
                     and not _same_entity(a, after[0], child):
-                emit(child, after[0], child.start, 0.75)
+                emit(child, after[0], child.start, C.STATED_UNIT)
         # X(的)母公司Y: X is the unit
         m = _PARENT_WORD.match(a.text, child.end)
         if m:
             nxt = [p for p in orgs[i + 1:i + 2] if p.start - m.end() <= 1]
             if nxt and not _same_entity(a, nxt[0], child):
-                emit(child, nxt[0], child.start, 0.8)
+                emit(child, nxt[0], child.start, C.STATED_UNIT)
 
 
 def named_units(a, emit) -> None:
@@ -108,7 +109,7 @@ def named_units(a, emit) -> None:
                 break
             if m.ref[1] in a.entities[parent].aliases or surface in a.entities[parent].aliases:
                 break
-            emit(m, a.entities[parent], m.start, 0.75)
+            emit(m, a.entities[parent], m.start, C.NAMED_UNIT)
             break
 
 
