@@ -46,6 +46,8 @@ CREDIT_PERSON = 0.85              # 文｜赵六, 钱七/编辑
 CITED_OUTLET = 0.92               # 《财经》记者, 据《华尔街日报》报道
 BYLINE_OUTLET = 0.85              # 澎湃新闻记者, 新京报讯, 据CNBC报道
 SOURCE_LINE_OUTLET = 0.9          # 来源：第一财经 (a known outlet)
+LATIN_ORGANIZATION = 0.8         # 企业软件公司Anaplan, FF Top Holding Ltd
+LATIN_PERSON = 0.8                # Jeff Barr表示
 UNKNOWN_SOURCE_LINE_OUTLET = 0.75  # 来源：X (an unknown name): 80% right
 
 # -- relations (kgraph.nlp.relations) -------------------------------------------------------------------

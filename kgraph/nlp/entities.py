@@ -11,6 +11,7 @@ from . import confidence as C
 from .analysis import Analysis, Mention, boundary_at
 from .dates import find_dates
 from .bylines import find_bylines
+from .latin import latin_names
 from .overlaps import resolve_overlaps
 from .spans import is_generic, statistical_candidates
 from .patterns import (CJK, QUOTE_PAIRS, NAME_STOP_FIRST, NAME_STOP_LAST, NAME_BOUNDARY_PUNCT,
@@ -26,6 +27,7 @@ def analyse_entities(a: Analysis) -> None:
     _suffix_organizations(a)
     _works(a)
     find_bylines(a, looks_like_name)
+    latin_names(a)
     _quoted_terms(a)
     _unquoted_events_and_initiatives(a)
     _persons(a)
@@ -64,8 +66,8 @@ def _lexicon_organizations(a: Analysis) -> None:
         if surface.isascii():
             before = a.text[m.start() - 1] if m.start() else " "
             after = a.text[m.end()] if m.end() < len(a.text) else " "
-            if before.isascii() and before.isalnum() or after.isascii() and after.isalnum():
-                continue
+            if before.isascii() and before.isalnum() or after.isascii() and after.isalpha():
+                continue  # a Latin name is a whole word (CNBC31日 is CNBC, CNBCX is not)
         canonical, subtype = lex.organizations[surface]
         end = m.end()
         if len(surface) <= 2 and a.token_index_at(m.start()) is None:
@@ -143,6 +145,9 @@ def _suffix_on_token_boundary(a: Analysis, matched: str, end: int) -> tuple[str,
         t = a.tokens[tok]
         if t.end > end and a.text[end:t.end] not in a.lex.titles:
             continue
+        crossing = next((x for x in (a.tokens[tok + 1:tok + 4]) if x.start < end < x.end), None)
+        if crossing is not None and a.text[end:crossing.end] not in a.lex.titles:
+            continue  # 31日|报道 holds no 日报
         return suffix, s, end
     return None
 
