@@ -66,6 +66,7 @@ class Analysis:
     parents: dict[str, str] = field(default_factory=dict)   # unit org name -> parent org name
     bylines: list = field(default_factory=list)             # journalists named in bylines (bylines.Byline)
     bylines_outlet: str | None = None                       # the outlet of the article's dateline (新京报讯)
+    generic_names: set = field(default_factory=set)         # descriptions found as organisations (快递公司)
     ner_spans: list = field(default_factory=list)  # (start, end, label) from the statistical tagger, if any
     _candidates: list[Mention] = field(default_factory=list)
     _in_quote: list[bool] = field(default_factory=list)

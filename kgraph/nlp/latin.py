@@ -16,9 +16,9 @@ _WORD = r"[A-Z][A-Za-z0-9&'.\-]*"
 LATIN_ORG_RE = re.compile(rf"{_WORD}(?:[ \u00a0]{_WORD}){{0,3}}")
 LATIN_PERSON_RE = re.compile(r"[A-Z][a-z]+(?:[ \u00a0]{1,2}[A-Z]\.?)?[ \u00a0]{1,2}[A-Z][a-z]+(?:[-][A-Z][a-z]+)?")
 # type words that introduce an organisation's name (…公司Anaplan, 投行Stifel, 风投Bessemer Venture)
-ORG_TYPE_WORDS = ("公司", "投行", "机构", "平台", "网站", "企业", "集团", "风投", "基金", "资本", "品牌", "厂商", "媒体",
-                  "交易所", "银行", "运营商", "供应商", "制造商", "开发商", "服务商", "初创公司", "创业公司", "战队",
-                  "俱乐部", "研究院", "实验室", "大学", "杂志", "报纸", "电视台", "通讯社", "律所", "事务所")
+# (words that end names themselves, 大学 or 集团, are left out: 清华大学MBA)
+ORG_TYPE_WORDS = ("公司", "投行", "机构", "平台", "网站", "企业", "风投", "品牌", "厂商", "媒体", "运营商", "供应商",
+                  "制造商", "开发商", "服务商", "战队", "俱乐部", "杂志", "电视台", "通讯社", "对手")
 LEGAL_ENDINGS = ("Inc", "Inc.", "Ltd", "Ltd.", "Limited", "Corp", "Corp.", "Corporation", "LLC", "Holdings",
                  "Holding", "Group", "Capital", "Ventures", "Partners", "Technologies", "Technology", "Labs",
                  "Bank", "Securities", "Media", "Networks", "Systems", "Games", "Studios", "Motors", "Pictures")
@@ -40,6 +40,8 @@ def latin_names(a) -> None:
         end = start + len(name)
         if len(name) < 2 or not _latin_boundary(text, start, end) or name in a.lex.products:
             continue
+        if name.split()[0] in a.lex.titles:
+            continue  # 公司CEO Tim Cook: a title and a person
         if any(name.startswith(p) for p in a.lex.products):
             continue
         before = text[max(0, start - 6):start]

@@ -16,7 +16,7 @@ def _generic_organization(a: Analysis, name: str) -> bool:
     a mention (NER data sets such as Resume label 公司 and 本公司 so), but no entity of the graph, where it
     would become one node shared by every article that says "the company"."""
     stem = name.lstrip(GENERIC_DETERMINERS).removeprefix("家")
-    return stem in a.lex.org_suffixes
+    return stem in a.lex.org_suffixes or name in a.generic_names
 
 
 def entities_for_output(a: Analysis) -> list[Entity]:

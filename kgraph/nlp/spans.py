@@ -21,6 +21,7 @@ NAME_TAGS = ("nr", "nt", "nz", "ns")
 FUNCTION_TAGS = ("a", "ad", "d", "p", "c", "u", "uj", "ul", "r", "f", "m", "q", "v", "vn", "y", "zg", "t")
 # characters that jieba's guesses glue to the end of a name (王思聪正在, 罗睿兰于, 李咏因)
 GLUED_CHARS = set("的了在是也将称说等们被却曾正能化于因当起长为对就已又都把和与及向从到")
+HONORIFICS = ("先生", "女士", "老师", "小姐", "总")  # 马先生: jieba's word, not a longer name
 MAX_WIDEN = {Kind.PERSON: 4, Kind.ORGANIZATION: 24, Kind.PLACE: 8}
 
 
@@ -50,16 +51,26 @@ def _tokens_near(a, pos: int):
 
 
 def repair_span(a, start: int, end: int, kind: str) -> tuple[int, int] | None:
-    """The span moved to word boundaries, or None when no name is left."""
+    """The span moved to word boundaries, or None when no name is left; an organisation that cannot be
+    repaired keeps the tagger's span (its name may well end inside a jieba word: 欣旺达秘书|处)."""
+    repaired = _repaired(a, start, end, kind)
+    if repaired is None and kind != Kind.PERSON:
+        return start, end
+    return repaired
+
+
+def _repaired(a, start: int, end: int, kind: str) -> tuple[int, int] | None:
     if not getattr(a, "_token_start_list", None):
         a._token_start_list = [t.start for t in a.tokens]
     limit = MAX_WIDEN.get(kind, 12)
     person = kind == Kind.PERSON
     t = _token_over(a, end)
+    if t is not None and not person and _ends_with_suffix(a, a.text[start:end]):
+        t = None  # a name may end at its suffix inside a jieba word (湘潭钢铁公司|党委, 中国世界经济学会|理事)
     if t is not None:
         common = _common(a, t.text)
         if t.start <= start:  # the span lies inside one word: 陈宇 in 陈宇曦
-            if common or t.end - t.start > limit:
+            if common or t.end - t.start > limit or t.text.endswith(HONORIFICS):
                 return None
             if person and not (t.tag or "").startswith("nr") and set(a.text[end:t.end]) & GLUED_CHARS:
                 return start, end  # jieba's guess glued a word to the name (王思聪正|在)
@@ -76,8 +87,8 @@ def repair_span(a, start: int, end: int, kind: str) -> tuple[int, int] | None:
     if t is not None:
         if _common(a, t.text):
             start = t.end          # 院士|邬贺铨, 亿万富豪|卡尔·伊坎
-        elif not person and end - t.start <= limit:
-            start = t.start        # 恒|大法拉第北京公司 -> 恒大法拉第北京公司
+        elif not person and end - t.start <= limit and not _office_word(a.text[t.start:start]):
+            start = t.start        # 恒|大法拉第北京公司 -> 恒大法拉第北京公司 (not 任|金龙机电股份有限公司)
         elif not person:
             return None
     # a one-character function word does not end an organisation's name (携程大|数据, IBM所|瞄准)
@@ -90,6 +101,11 @@ def repair_span(a, start: int, end: int, kind: str) -> tuple[int, int] | None:
     if end - start < 2:
         return None
     return start, end
+
+
+def _office_word(text: str) -> bool:
+    """What jieba glues before a name: an office verb or a function word (任|金龙机电, 在|…)."""
+    return text in LEADING_MARKERS or text[-1] in "任在于和与及的是为对向从到由"
 
 
 def _guessed_word_at(a, pos: int) -> bool:
@@ -105,6 +121,8 @@ def _ends_with_suffix(a, text: str) -> bool:
 def cuts_title(a, start: int, end: int) -> int:
     """Where a title that starts inside the span and runs past its end begins (阿里巴巴董事局|主席), else ``end``."""
     rx = a.lex.regex("titles", a.lex.titles)
+    if _ends_with_suffix(a, a.text[start:end]):
+        return end  # 国际经济研究所 is a name, though 研究所所长 is a title
     for pos in range(start + 1, end - 1):
         m = rx.match(a.text, pos)
         if m and m.end() >= end and pos - start >= 2 and (
@@ -148,7 +166,7 @@ def trim_organization(a, start: int, end: int) -> tuple[int, int] | None:
     i = a.token_index_at(start)
     if i is not None:
         first = a.tokens[i]
-        if first.end - first.start == 1 and (first.tag or "").startswith(("p", "v", "d", "c", "r")) \
+        if first.end - first.start == 1 and (first.tag or "").startswith(("p", "v", "d", "c")) \
                 and end - first.end >= 2:
             start = first.end      # 比|亚马逊, 任|云上贵州大数据集团
     surface = a.text[start:end]
@@ -225,7 +243,7 @@ def statistical_candidates(a: Analysis) -> None:
             continue  # a character tagger is unreliable inside Latin words (Flick|r, And|rew)
         if has_cjk_space(a.text[start:end]):
             continue  # two names run together (高洪浩 房宫一柳)
-        repaired = repair_span(a, start, end, kind)
+        repaired = repair_span(a, start, end, kind) if kind != Kind.PLACE else (start, end)
         if repaired is not None and kind == Kind.ORGANIZATION:
             repaired = trim_organization(a, *repaired)  # 阿里巴巴董事局|主席, 谷歌硅谷总部
         if repaired is None:
@@ -264,8 +282,10 @@ def statistical_candidates(a: Analysis) -> None:
             confidence = C.STATISTICAL_AFTER_TITLE if starts_here else C.STATISTICAL[kind]
             a.add_candidate(start, end, kind, surface, confidence, source="tagger")
         elif kind == Kind.ORGANIZATION:
-            if surface in a.lex.titles or surface in a.lex.places or generic_span(a, start, end):
+            if surface in a.lex.titles or surface in a.lex.places:
                 continue
+            if generic_span(a, start, end):
+                a.generic_names.add(surface)  # a mention (NER data sets label 快递公司), no entity of the graph
             # the suffix marks where a name ends, the tagger where it starts (历任|西钢集团公司)
             for c in [c for c in a._candidates if c.kind == Kind.ORGANIZATION and c.end == end and c.source == "suffix"]:
                 a._candidates.remove(c)
