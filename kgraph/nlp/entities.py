@@ -165,6 +165,8 @@ def _suffix_organizations(a: Analysis) -> None:
         sub, form = lex.org_suffixes[suffix]
         if form == "unit":
             continue  # units attach to a known organisation (_unit_after), not to any noun before them
+        if a.text[s - 1:s] in ("子", "母") or a.text[s - 2:s] in ("关联", "参股", "合资"):
+            continue  # 全资子公司, 母公司: a description of a company named before it
         name_start = _name_part_before(a, s)
         for marker in ORG_LEADING_VERBS:  # jieba may glue 原 or 任 to the name (原云|启, 历任|…)
             if a.text.startswith(marker, name_start) and s - name_start - len(marker) >= 2:
