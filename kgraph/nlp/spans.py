@@ -70,14 +70,19 @@ def _repaired(a, start: int, end: int, kind: str) -> tuple[int, int] | None:
     if t is not None:
         common = _common(a, t.text)
         if t.start <= start:  # the span lies inside one word: 陈宇 in 陈宇曦
-            if common or t.end - t.start > limit or t.text.endswith(HONORIFICS):
-                return None
+            if person and (common or end - start < 2 or t.end - t.start > limit or t.text.endswith(HONORIFICS)
+                           or not ((t.tag or "").startswith("nr") or t.freq == 0)):
+                return start, end  # 马克思|主义, 邓小平理论: the name inside a word
+            if common or t.end - t.start > limit or t.text.endswith(HONORIFICS) or _ends_with_title(a, t.text) \
+                    or a.text[start:end] in a.lex.organizations:
+                return None  # 市委|书记, 北大|荒: keep the tagger's span (organisations) or drop it (persons)
             if person and not (t.tag or "").startswith("nr") and set(a.text[end:t.end]) & GLUED_CHARS:
                 return start, end  # jieba's guess glued a word to the name (王思聪正|在)
             start, end = t.start, t.end
         elif (common or not person and end - t.start == 1 and t.end - end > 2) and t.start - start >= 2:
             end = t.start          # 马云所|说 -> 马云, 亚马逊财|报 -> 亚马逊
-        elif (common and not (person and (t.tag or "").startswith(("d", "p", "c", "u"))) or not person) \
+        elif (common and person and not (t.tag or "").startswith(("d", "p", "c", "u"))
+              or not person and t.freq == 0 and t.end - end <= 3 and not _ends_with_title(a, t.text)) \
                 and t.end - start <= limit:
             end = t.end            # 恒大法拉|第未来 -> 恒大法拉第未来, 严|跃进 -> 严跃进
         elif not person:
@@ -101,6 +106,10 @@ def _repaired(a, start: int, end: int, kind: str) -> tuple[int, int] | None:
     if end - start < 2:
         return None
     return start, end
+
+
+def _ends_with_title(a, text: str) -> bool:
+    return any(text.endswith(t) for t in a.lex.titles if len(t) > 1)
 
 
 def _office_word(text: str) -> bool:
