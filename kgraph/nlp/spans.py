@@ -18,9 +18,10 @@ from .patterns import CJK, COMMON_WORD_FREQ, NAME_BOUNDARY_PUNCT, NAME_STOP_FIRS
 COMMON_FREQ = 20          # a dictionary word at least this frequent is a word, not part of a name
 NAME_TAGS = ("nr", "nt", "nz", "ns")
 # one-character words that do not end a name (携程大|数据, IBM所|瞄准)
-FUNCTION_TAGS = ("a", "ad", "d", "p", "c", "u", "uj", "ul", "r", "f", "m", "q", "v", "vn", "y", "zg", "t")
+FUNCTION_TAGS = ("a", "ad", "d", "p", "c", "u", "uj", "ul", "r", "y")
 # characters that jieba's guesses glue to the end of a name (王思聪正在, 罗睿兰于, 李咏因)
 GLUED_CHARS = set("的了在是也将称说等们被却曾正能化于因当起长为对就已又都把和与及向从到")
+SIDE_CHARS = set("上下中内外大小前后里")  # 拉塔萨雷|上, 新浪乐居|大客户部: a position word after a name
 HONORIFICS = ("先生", "女士", "老师", "小姐", "总")  # 马先生: jieba's word, not a longer name
 MAX_WIDEN = {Kind.PERSON: 4, Kind.ORGANIZATION: 24, Kind.PLACE: 8}
 
@@ -82,7 +83,8 @@ def _repaired(a, start: int, end: int, kind: str) -> tuple[int, int] | None:
         elif (common or not person and end - t.start == 1 and t.end - end > 2) and t.start - start >= 2:
             end = t.start          # 马云所|说 -> 马云, 亚马逊财|报 -> 亚马逊
         elif (common and person and not (t.tag or "").startswith(("d", "p", "c", "u"))
-              or not person and t.freq == 0 and t.end - end <= 3 and not _ends_with_title(a, t.text)) \
+              or not person and t.freq == 0 and t.end - end <= 3 and t.end - t.start >= 3
+              and not _ends_with_title(a, t.text) and not set(a.text[end:t.end]) & (GLUED_CHARS | SIDE_CHARS)) \
                 and t.end - start <= limit:
             end = t.end            # 恒大法拉|第未来 -> 恒大法拉第未来, 严|跃进 -> 严跃进
         elif not person:
@@ -114,7 +116,7 @@ def _ends_with_title(a, text: str) -> bool:
 
 def _office_word(text: str) -> bool:
     """What jieba glues before a name: an office verb or a function word (任|金龙机电, 在|…)."""
-    return text in LEADING_MARKERS or text[-1] in "任在于和与及的是为对向从到由"
+    return text in LEADING_MARKERS or bool(set(text) & (NAME_STOP_FIRST | GLUED_CHARS | set("任已交")))
 
 
 def _guessed_word_at(a, pos: int) -> bool:
