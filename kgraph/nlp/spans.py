@@ -15,6 +15,7 @@ from . import confidence as C
 from .analysis import Analysis
 from .patterns import CJK, COMMON_WORD_FREQ, NAME_BOUNDARY_PUNCT, NAME_STOP_FIRST, NAME_STOP_LAST, RARE_WORD_FREQ
 
+ORG_CUT_FREQ = 200        # an organisation is cut short only before a word this common (广汇|旗下, not 联盟杯|中)
 COMMON_FREQ = 20          # a dictionary word at least this frequent is a word, not part of a name
 NAME_TAGS = ("nr", "nt", "nz", "ns")
 # one-character words that do not end a name (携程大|数据, IBM所|瞄准)
@@ -80,7 +81,8 @@ def _repaired(a, start: int, end: int, kind: str) -> tuple[int, int] | None:
             if person and not (t.tag or "").startswith("nr") and set(a.text[end:t.end]) & GLUED_CHARS:
                 return start, end  # jieba's guess glued a word to the name (王思聪正|在)
             start, end = t.start, t.end
-        elif (common or not person and end - t.start == 1 and t.end - end > 2) and t.start - start >= 2:
+        elif (common and (person or t.freq >= ORG_CUT_FREQ) or not person and end - t.start == 1 and t.freq == 0) \
+                and t.start - start >= 2:
             end = t.start          # 马云所|说 -> 马云, 亚马逊财|报 -> 亚马逊
         elif (common and person and not (t.tag or "").startswith(("d", "p", "c", "u"))
               or not person and t.freq == 0 and t.end - end <= 3 and t.end - t.start >= 3
@@ -112,6 +114,10 @@ def _repaired(a, start: int, end: int, kind: str) -> tuple[int, int] | None:
 
 def _ends_with_title(a, text: str) -> bool:
     return any(text.endswith(t) for t in a.lex.titles if len(t) > 1)
+
+
+def _known_or_suffixed(a, text: str) -> bool:
+    return text in a.lex.organizations or _ends_with_suffix(a, text)
 
 
 def _office_word(text: str) -> bool:
@@ -148,12 +154,13 @@ def has_cjk_space(text: str) -> bool:
 
 
 # a place of an organisation, not an organisation (谷歌硅谷总部, 汉福德工厂)
-FACILITY_ENDINGS = ("总部", "工厂", "办公室", "办事处", "分部", "园区", "门店", "网吧", "厂房", "基地", "大楼", "大厦",
+FACILITY_ENDINGS = ("总部", "工厂", "办公室", "分部", "园区", "门店", "网吧", "厂房", "基地", "大楼", "大厦",
                     "实验室里", "专卖店", "旗舰店", "直营店")
 # words that follow an organisation's name without being part of it (惠普董事会, X公司员工)
 TRAILING_WORDS = ("全资子公司", "控股子公司", "子公司", "母公司", "关联公司", "员工", "管理团队", "团队", "董事会", "董事局", "股票", "股价", "财报", "官方", "内部", "方面", "人士")
 # office words that jieba may glue to the name after them
 LEADING_MARKERS = ("现任", "曾任", "时任", "担任", "出任", "新任", "原", "前")
+LEADING_FUNCTION_CHARS = set("比在于从向对和与及被把将任由据")  # 比|亚马逊, 任|云上贵州 (not 加|拉塔萨雷)
 LIST_JOINERS = re.compile(r"(?<=.{2})[和与及、跟](?=.{2})")
 
 
@@ -177,14 +184,16 @@ def trim_organization(a, start: int, end: int) -> tuple[int, int] | None:
     i = a.token_index_at(start)
     if i is not None:
         first = a.tokens[i]
-        if first.end - first.start == 1 and (first.tag or "").startswith(("p", "v", "d", "c")) \
+        if first.end - first.start == 1 and first.text in LEADING_FUNCTION_CHARS \
                 and end - first.end >= 2:
             start = first.end      # 比|亚马逊, 任|云上贵州大数据集团
     surface = a.text[start:end]
     for m in LIST_JOINERS.finditer(surface):
         pos = start + m.start()
-        if a.token_index_at(pos) is not None and a.token_ending_at(pos + 1) is not None:
-            return None            # 乐融致新和乐视影业: two names
+        left, right = a.text[start:pos], a.text[pos + 1:end]
+        if a.token_index_at(pos) is not None and a.token_ending_at(pos + 1) is not None \
+                and _known_or_suffixed(a, left) and _known_or_suffixed(a, right):
+            return None            # FF和恒大集团: two names (not 市国土资源和房屋管理局)
     return (start, end) if end - start >= 2 else None
 
 
