@@ -154,10 +154,10 @@ def has_cjk_space(text: str) -> bool:
 
 
 # a place of an organisation, not an organisation (谷歌硅谷总部, 汉福德工厂)
-FACILITY_ENDINGS = ("总部", "工厂", "办公室", "分部", "园区", "门店", "网吧", "厂房", "基地", "大楼", "大厦",
+FACILITY_ENDINGS = ("总部", "工厂", "分部", "园区", "门店", "网吧", "厂房", "基地", "大楼", "大厦",
                     "实验室里", "专卖店", "旗舰店", "直营店")
 # words that follow an organisation's name without being part of it (惠普董事会, X公司员工)
-TRAILING_WORDS = ("全资子公司", "控股子公司", "子公司", "母公司", "关联公司", "员工", "管理团队", "团队", "董事会", "董事局", "股票", "股价", "财报", "官方", "内部", "方面", "人士")
+TRAILING_WORDS = ("全资子公司", "控股子公司", "关联公司", "员工", "管理团队", "团队", "董事会", "董事局", "股票", "股价", "财报", "官方", "内部", "方面", "人士")
 # office words that jieba may glue to the name after them
 LEADING_MARKERS = ("现任", "曾任", "时任", "担任", "出任", "新任", "原", "前")
 LEADING_FUNCTION_CHARS = set("比在于从向对和与及被把将任由据")  # 比|亚马逊, 任|云上贵州 (not 加|拉塔萨雷)
