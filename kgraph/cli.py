@@ -58,9 +58,11 @@ def main(verbose: int) -> None:
 @click.option("--prune", is_flag=True,
               help="Also take out of OUTPUT the documents that INPUTS no longer hold (a file deleted from a folder, "
                    "a record gone from a corpus); a document that could not be read this time is kept.")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default=None,
+              help="Language of graph.html's own words (default zh, the articles' language).")
 def build(inputs: tuple[str, ...], output: str, formats: tuple[str, ...], jobs: int, segmenter: str,
           progress: bool | None, use_store: bool, export: bool, executor: str, scheduler: str | None,
-          prune: bool) -> None:
+          prune: bool, lang: str | None) -> None:
     """Extract a knowledge graph from INPUTS and write it to a directory.
 
     INPUTS are .txt, .html/.htm, .md/.markdown (YAML front matter), .jsonl corpora (one article per line),
@@ -77,6 +79,7 @@ def build(inputs: tuple[str, ...], output: str, formats: tuple[str, ...], jobs: 
       kgraph build examples/articles/kuaishou-gravity-conference-2022.md -o out/
       kgraph build corpus.jsonl more-articles/ -o out/ -j 2      # adds to out/
       kgraph build articles/ -o out/ --prune                      # out/ mirrors the folder
+      kgraph build articles/ -o out/ --lang en                    # graph.html in English
     """
     from tqdm import tqdm
 
@@ -95,12 +98,13 @@ def build(inputs: tuple[str, ...], output: str, formats: tuple[str, ...], jobs: 
     except (ValueError, ImportError) as exc:
         _fail(str(exc).replace("executor='dask' needs", "--executor dask needs").replace("scheduler='", "--scheduler '"))
     extract_options = {"executor": executor, "scheduler": scheduler}
+    options = {"html": {"lang": lang}} if lang else None
     bar = tqdm(desc="documents", unit="doc", disable=(not progress) if progress is not None else None,
                file=sys.stderr, dynamic_ncols=True)
     if not use_store:
         if prune:
             _fail("--prune needs the store: a build without --no-store")
-        _build_in_memory(inputs, output, formats, jobs, segmenter, bar, extract_options)
+        _build_in_memory(inputs, output, formats, jobs, segmenter, bar, extract_options, options)
     from .corpus import Corpus, CorpusError
     from .store import StoreError
 
@@ -108,7 +112,7 @@ def build(inputs: tuple[str, ...], output: str, formats: tuple[str, ...], jobs: 
         with Corpus(output) as corpus:
             report = corpus.build(inputs, segmenter=segmenter, n_process=jobs, formats=list(formats) or None,
                                   progress=lambda _item: bar.update(1), export=export,
-                                  extract_options=extract_options, prune=prune)
+                                  extract_options=extract_options, prune=prune, options=options)
     except (CorpusError, StoreError, ConnectionError) as exc:  # ConnectionError: no Dask scheduler there
         _fail(str(exc), EXIT_PARTIAL)
     finally:
@@ -131,7 +135,7 @@ def build(inputs: tuple[str, ...], output: str, formats: tuple[str, ...], jobs: 
 
 
 def _build_in_memory(inputs: tuple[str, ...], output: str, formats: tuple[str, ...], jobs: int, segmenter: str,
-                     bar, extract_options: dict) -> None:
+                     bar, extract_options: dict, options: dict | None) -> None:
     """`kgraph build --no-store`: extract everything in memory, write the files, exit."""
     from .exporters import save
     from .pipeline import BuildReport
@@ -150,7 +154,7 @@ def _build_in_memory(inputs: tuple[str, ...], output: str, formats: tuple[str, .
         click.echo(f"kgraph: skipped {failure}", err=True)
     if report.documents == 0:
         _fail("no document could be read" + (f" ({len(report.failures)} failed)" if report.failures else ""))
-    written = save(kg, output, list(formats) or None)
+    written = save(kg, output, list(formats) or None, options)
     elapsed = time.perf_counter() - started
     graph = kg.to_networkx()
     entities = sum(1 for _, d in graph.nodes(data=True) if d.get("kind") != "document")
@@ -289,6 +293,39 @@ def query(graph: str, query: str | None, query_file: str | None, fmt: str) -> No
     except QueryError as exc:
         _fail(f"{query_file or 'query'}: {exc}", EXIT_PARTIAL)
     click.echo(format_result(result, fmt))
+
+
+@main.command(epilog=EPILOG)
+@click.argument("directory", type=click.Path(exists=True, file_okay=False))
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; anything but a loopback address lets other machines read the graph.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
+              help="Language of the explorer's own words.")
+@click.option("--timeout", "query_seconds", type=click.FloatRange(min=0.1), default=30.0, show_default=True,
+              help="Time limit of a SPARQL query, in seconds.")
+def serve(directory: str, host: str, port: int, lang: str, query_seconds: float) -> None:
+    """Explore DIRECTORY (written by `kgraph build`) in a browser, and query it over HTTP.
+
+    Serves the graph explorer at / (the page of graph.html, asking the server for what it shows, so it
+    scales to any corpus) and a read-only SPARQL 1.1 Protocol endpoint at /sparql (GET and POST; results
+    as JSON, XML, CSV or TSV by the Accept header; updates are refused with 403). A build may run in
+    DIRECTORY meanwhile: the server answers from the last committed state. Needs kgraph[serve].
+
+    \b
+    Example:
+      kgraph serve out/                     # then open http://127.0.0.1:8000/
+      curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT ?n WHERE { ?p a schema:Person ; schema:name ?n }' \\
+           http://127.0.0.1:8000/sparql
+    """
+    from .serve import ServeError
+    from .serve import serve as run_server
+
+    try:
+        run_server(directory, host=host, port=port, lang=lang, query_seconds=query_seconds,
+                   say=lambda line: click.echo(line, err=True))
+    except ServeError as exc:
+        _fail(str(exc))
 
 
 @main.command(epilog=EPILOG)

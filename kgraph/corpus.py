@@ -602,15 +602,17 @@ class Corpus:
         return (bool(self._manifest.get("exports_current")) and self.formats(formats) == self._manifest.get("formats")
                 and all(path.is_file() for path in self.export_paths(formats)))
 
-    def export(self, formats: Iterable[str] | None = None) -> list[Path]:
+    def export(self, formats: Iterable[str] | None = None,
+               options: dict[str, dict[str, Any]] | None = None) -> list[Path]:
         """Rewrite the export files (each atomically) from their fragments, after recomputing the fragments of
         what changed since the last export (see :mod:`kgraph.fragments`). Files of formats the directory was
-        exported in before but no longer is are deleted, so no stale file remains."""
+        exported in before but no longer is are deleted, so no stale file remains. ``options``: format name ->
+        the options of its exporter (see :func:`kgraph.exporters.save`)."""
         from .exporters import get_exporter
 
         self.open()
         names = self.formats(formats)
-        exporters = [get_exporter(name) for name in names]
+        exporters = [get_exporter(name, **(options or {}).get(name, {})) for name in names]
         started = time.perf_counter()
         self._fragments.refresh(self.store, exporters, self._graphs)
         log.info("brought the fragments up to date in %.2f s", time.perf_counter() - started)
@@ -635,13 +637,13 @@ class Corpus:
               formats: Iterable[str] | None = None,
               progress: Callable[[Document | LoadError], None] | None = None,
               extract_options: dict[str, Any] | None = None, export: bool = True,
-              prune: bool = False) -> CorpusReport:
+              prune: bool = False, options: dict[str, dict[str, Any]] | None = None) -> CorpusReport:
         """Add the documents of ``inputs`` (files, folders, .jsonl corpora, "-"), streaming: a document
         whose fingerprint the manifest already holds is skipped without extraction, a new one is added, a
         changed one replaces its previous version. Then the exports are rewritten if anything changed
         (unless ``export`` is false: then only the store is updated, and the next build that exports
         catches up). ``extract_options`` go to :func:`kgraph.pipeline.extract` (``executor``, ``scheduler``,
-        ``batch_size``).
+        ``batch_size``); ``options`` to the exporters (see :meth:`export`; given, the files are rewritten).
 
         A document that cannot be read, extracted or stored is recorded in ``report.failures``; the others
         are kept. ``prune``: afterwards, remove the documents the directory holds that ``inputs`` did not give,
@@ -701,7 +703,8 @@ class Corpus:
             else:
                 report.removed, _ = self.remove(sorted(set(self.documents) - seen))
         if self._store is not None and export:
-            report.written = self.export_paths(formats) if self.exports_current(formats) else self.export(formats)
+            report.written = (self.export_paths(formats) if self.exports_current(formats) and not options
+                              else self.export(formats, options))
         self._fill_totals(report)
         report.seconds = time.perf_counter() - started
         return report
