@@ -30,6 +30,7 @@ import threading
 import time
 import unicodedata
 import urllib.parse
+import weakref
 from pathlib import Path
 from typing import Any
 
@@ -73,6 +74,7 @@ class StoreSnapshot:
         self.directory = directory
         self._lock = threading.Lock()
         self._tmp = Path(tempfile.mkdtemp(prefix="kgraph-serve-"))
+        weakref.finalize(self, shutil.rmtree, self._tmp, ignore_errors=True)  # also when never closed
         self._store: Any = None
         self.path: Path | None = None
         self._stamp: float | None = None

@@ -344,11 +344,23 @@
       addEdges(view.edges);
       edges.add(view.together.map(togetherEdge));
       lastCandidates = view.candidates;
+      listDrawn(view.nodes);
       if (laidOut) { network.fit(); network.once("afterDrawing", markRendered); }
       else if (nodes.length) { network.stabilize(STABILIZE_ITERATIONS); }
       updateCounts(view.candidates);
       if (nodeView.length === 0) { markRendered(); }
     }).catch(showError);
+  }
+  // The canvas says nothing to a screen reader: the entities drawn are listed as text as well.
+  var drawnList = document.getElementById("kg-drawn");
+  function listDrawn(list) {
+    clear(drawnList);
+    list.forEach(function (n) {
+      var item = el("li");
+      item.setAttribute("data-node", n.iri);
+      item.appendChild(linkButton(n.label, function () { choose(n.iri); }));
+      drawnList.appendChild(item);
+    });
   }
   function refreshKinds() {
     nodeView.refresh();
