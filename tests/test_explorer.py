@@ -112,9 +112,7 @@ def test_corpus_page_first_view_shows_the_most_mentioned(browser, corpus_page):
 def test_search_opens_a_profile_and_its_evidence(browser, corpus_page):
     browser.open(corpus_page.as_uri())
     browser.wait_for(RENDERED)
-    browser.type("#kg-search", "人物07")
-    browser.wait_for("return document.querySelectorAll('#kg-results button').length > 0")
-    browser.click("#kg-results button")
+    browser.search("人物07")
     assert browser.wait_for(PANEL_TITLE) == "人物07"
     positions = browser.run("return document.querySelector('#kg-panel .kg-positions').textContent")
     assert COMPANIES[company_of(7)] in positions and "总裁" in positions and "现任" in positions

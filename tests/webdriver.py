@@ -103,6 +103,16 @@ class Browser:
     def type(self, css: str, text: str) -> None:
         self._session("POST", f"/element/{self.find(css)}/value", {"text": text})
 
+    def search(self, text: str, timeout: float = 30) -> None:
+        """Type ``text`` into the kgraph page's search box and click the first result that names it (by script:
+        the list is redrawn as the keys arrive, so a found element may be gone when clicked)."""
+        self.run("document.getElementById('kg-search').value = ''")
+        self.type("#kg-search", text)
+        pick = ("return Array.from(document.querySelectorAll('#kg-results button'))"
+                ".find(b => b.textContent.indexOf(arguments[0]) >= 0) || null")
+        self.wait_for(pick.replace("|| null", "? true : false"), timeout, text)
+        self.run(pick.replace("return ", "var b = ").replace("|| null", "; b.click(); return true"), text)
+
     def screenshot(self, path: str | os.PathLike) -> None:
         Path(path).write_bytes(base64.b64decode(self._session("GET", "/screenshot")))
 

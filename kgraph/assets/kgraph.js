@@ -304,7 +304,8 @@
     if (pendingHash) { pendingHash = false; searchFromHash(); }
   }
   network.on("stabilizationIterationsDone", function () { network.setOptions({ physics: { enabled: false } }); markRendered(); });
-  network.on("afterDrawing", function () { if (nodeView.length === 0) { markRendered(); } });
+  var viewDrawn = false;  // the page is not ready before its first view has arrived (from the server, say)
+  network.on("afterDrawing", function () { if (viewDrawn && nodeView.length === 0) { markRendered(); } });
   network.on("click", function (params) {
     if (params.nodes.length) { showEntity(params.nodes[0]); }
     else if (params.edges.length && String(params.edges[0]).charAt(0) === "e") { showRelation(params.edges[0]); }
@@ -344,6 +345,7 @@
       addEdges(view.edges);
       edges.add(view.together.map(togetherEdge));
       lastCandidates = view.candidates;
+      viewDrawn = true;
       listDrawn(view.nodes);
       if (laidOut) { network.fit(); network.once("afterDrawing", markRendered); }
       else if (nodes.length) { network.stabilize(STABILIZE_ITERATIONS); }
@@ -483,6 +485,8 @@
 
   // -- choosing, expanding ------------------------------------------------------------------------------
   function choose(iri) {
+    clearTimeout(searchTimer);  // a search still waiting for its keys would open the list again
+    searchRequest += 1;
     closeResults();
     return source.entity(iri).then(function (profile) {
       remember(profile.nodes);
@@ -544,7 +548,7 @@
     var head = el("span", (doc.date ? doc.date.slice(0, 10) + " " : "") + (doc.title || docId), "kg-doc-title");
     item.appendChild(head);
     var line = el("div", null, "kg-meta");
-    line.appendChild(el("span", docId + " "));
+    if (doc.title) { line.appendChild(el("span", docId + " ")); }  // else the heading shows the id already
     line.appendChild(linkButton(t("show_article"), function () { articleSelect.value = docId; drawView(); }));
     var url = null;
     try { url = doc.url ? new URL(doc.url) : null; } catch (err) { url = null; }
