@@ -6,11 +6,13 @@ and a Content-Security-Policy forbids any request besides. pyvis's own template 
 vis-network and bootstrap from CDNs and puts tooltips into vis-network's HTML ``title``.
 
 The data block lists every entity, every relation and every document, one JSON fragment each (see
-:mod:`kgraph.exporters`), plus what depends on the whole graph: the legend (kinds, colours, counts), the
-entities drawn at first (the ``max_nodes`` best connected; the others come in when a search or a click asks
-for them) and vis-network's options. The page script (``kgraph/assets/kgraph.js``) makes vis-network's nodes
-and edges from the fragments, so a build directory rewrites the page by recomputing only the entities and
-relations a change touched.
+:mod:`kgraph.exporters`), plus what depends on the whole graph, computed when the page is assembled from the
+small ``rank`` (entity, kind, articles, degree) and ``link`` (two ends) fragments: the legend, and the overview
+of :func:`kgraph.explore.overview` (the entities ranked, how many to draw first, their communities,
+co-mention links and the layout of the first view). The page script (``kgraph/assets/kgraph.js``, shared with
+``kgraph serve``) makes vis-network's nodes and edges from the fragments, so a build directory rewrites the
+page by recomputing only the entities and relations a change touched and the bounded overview. The page's
+own words come from ``kgraph/assets/strings.json`` in the language asked for.
 
 All article text (labels, aliases, sentences, titles, document ids) is untrusted: it enters the page only as
 JSON inside ``<script type="application/json">`` with ``<``, ``>``, ``&``, U+2028 and U+2029 escaped, and the
