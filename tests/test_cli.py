@@ -19,7 +19,7 @@ from conftest import REPO
 from kgraph.cli import main
 
 DEFAULT_FILES = ("graph.ttl", "graph.trig", "graph.jsonld", "graph.graphml", "nodes.csv", "edges.csv", "graph.html")
-COMMANDS = ("build", "query", "validate", "extract")
+COMMANDS = ("build", "query", "validate", "extract", "serve")
 
 ARTICLE = """---
 title: 云启科技发布繁星计划
@@ -138,6 +138,19 @@ def test_build_with_chosen_formats(article, tmp_path):
                      if p.is_file() and p.name not in ("manifest.json", "fragments.sqlite"))
     assert written == ["graph.html", "graph.jsonld", "graph.ttl"]
     assert (tmp_path / "out" / "store").is_dir() and (tmp_path / "out" / "manifest.json").is_file()
+
+
+def test_build_lang_sets_the_page_language(built, article, tmp_path):
+    _, first = built
+    assert '<html lang="zh">' in (first / "graph.html").read_text(encoding="utf-8")  # the default
+    out = tmp_path / "out"
+    result = invoke("build", article, "-o", out, "-f", "html", "--lang", "en")
+    assert result.exit_code == 0, result.output
+    assert '<html lang="en">' in (out / "graph.html").read_text(encoding="utf-8")
+    result = invoke("build", article, "-o", out, "--lang", "zh")  # nothing to extract: the page is still rewritten
+    assert result.exit_code == 0 and '<html lang="zh">' in (out / "graph.html").read_text(encoding="utf-8")
+    result = invoke("build", article, "-o", tmp_path / "memory", "--no-store", "-f", "html", "--lang", "en")
+    assert result.exit_code == 0 and '<html lang="en">' in (tmp_path / "memory" / "graph.html").read_text("utf-8")
 
 
 def test_build_twice_is_byte_identical(built, article, tmp_path):
