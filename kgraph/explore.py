@@ -104,7 +104,9 @@ def overview(entities: Iterable[Entity], relations: Iterable[tuple[str, str]], *
         for u, v in itertools.combinations(sorted(iris), 2):
             shared[(u, v)] += 1
     association = {pair: n / math.sqrt(articles[pair[0]] * articles[pair[1]]) for pair, n in shared.items()}
-    weights = {pair: association.get(pair, 0.0) + min(stated.get(pair, 0), 1) for pair in set(association) | set(stated)}
+    # one shared article is chance more often than not, and leaving those pairs out keeps the graph sparse
+    weights = {pair: association.get(pair, 0.0) + min(stated.get(pair, 0), 1)
+               for pair in {pair for pair, n in shared.items() if n >= MIN_TOGETHER} | set(stated)}
     graph = nx.Graph()
     graph.add_nodes_from(e.iri for e in pool)
     graph.add_weighted_edges_from((u, v, w) for (u, v), w in sorted(weights.items()))
@@ -124,11 +126,11 @@ def overview(entities: Iterable[Entity], relations: Iterable[tuple[str, str]], *
             kept.add((*pair, shared[pair]))
     drawn = [e.iri for e in pool[:draw]]
     return Overview(pool=[e.iri for e in pool], draw=draw, communities=communities, together=sorted(kept),
-                    positions=layout(drawn, {pair: weights[pair] for pair in weights
-                                             if pair in stated or (*pair, shared[pair]) in kept}))
+                    positions=layout(drawn, [pair for pair in sorted(weights)
+                                             if pair in stated or (*pair, shared[pair]) in kept], communities))
 
 
-def layout(drawn: list[str], weights: dict[tuple[str, str], float]) -> dict[str, tuple[int, int]]:
+def layout(drawn: list[str], links: list[tuple[str, str]], communities: dict[str, int]) -> dict[str, tuple[int, int]]:
     """Positions (pixels) for the first view: a force-directed layout (Fruchterman-Reingold) computed once at
     export, so that the page shows its first view at once instead of simulating it in the browser."""
     import networkx as nx
@@ -138,13 +140,15 @@ def layout(drawn: list[str], weights: dict[tuple[str, str], float]) -> dict[str,
     members = set(drawn)
     graph = nx.Graph()
     graph.add_nodes_from(drawn)
-    # every link pulls alike (the strongest would crush a community into one spot), and a weak pull towards
-    # the centre keeps the entities linked to none among the others, which would drift to the edges
-    graph.add_edges_from((u, v, {"weight": 1.0}) for (u, v) in sorted(weights) if u in members and v in members)
+    # a link within a community pulls harder than one across (so communities gather), and none pulls more for
+    # being strong (the strongest would crush a community into one spot); a weak pull towards the centre keeps
+    # the entities linked to none of the others from drifting to the edges
+    graph.add_edges_from((u, v, {"weight": 1.0 if communities.get(u, -1) == communities.get(v, -2) else 0.3})
+                         for u, v in links if u in members and v in members)
     centre = "\x00centre"
     graph.add_edges_from((centre, iri, {"weight": 0.05}) for iri in drawn)
-    spread = 60 * math.sqrt(len(drawn))
-    found = nx.spring_layout(graph, weight="weight", seed=1, iterations=200)
+    spread = 70 * math.sqrt(len(drawn))
+    found = nx.spring_layout(graph, weight="weight", seed=1, iterations=150)
     del found[centre]
     return {iri: (round(float(x) * spread), round(float(y) * spread)) for iri, (x, y) in sorted(found.items())}
 

@@ -44,7 +44,7 @@ def corpus_graph() -> KnowledgeGraph:
 
 # -- the first view ---------------------------------------------------------------------------------
 def test_the_overview_ranks_by_articles_and_adapts_the_number_drawn():
-    entities = [Entity(f"urn:e{i}", Kind.ORGANIZATION, tuple(f"d{k}" for k in range(i % 7 + 1)), i % 3)
+    entities = [Entity(f"urn:e{i}", Kind.ORGANIZATION, tuple(f"d{(i + 13 * k) % 200}" for k in range(i % 7 + 1)), i % 3)
                 for i in range(400)]
     view = overview(entities, [("urn:e6", "urn:e13")])
     assert [len(entities[int(iri[5:])].docs) for iri in view.pool[:3]] == [7, 7, 7]

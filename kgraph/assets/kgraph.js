@@ -270,26 +270,16 @@
     edges.add(list.filter(function (e) { return edges.get(e.id) === null && nodes.get(e.from) !== null && nodes.get(e.to) !== null; }).map(visEdge));
   }
 
-  // Communities: a soft disc behind each one's drawn members, named after its most important entity.
+  // Communities: a ring in the community's colour around each member (kinds keep the nodes' own colour).
   network.on("beforeDrawing", function (ctx) {
-    if (colourSelect.value === "kind") { return; }
-    var groups = new Map();
-    nodeView.forEach(function (n) {
-      var c = communities[n.id];
-      if (c === undefined) { return; }
-      if (!groups.has(c)) { groups.set(c, []); }
-      groups.get(c).push(n.id);
-    });
-    groups.forEach(function (ids, c) {
-      if (ids.length < 3) { return; }
-      var pos = network.getPositions(ids);
-      var xs = ids.map(function (id) { return pos[id].x; }), ys = ids.map(function (id) { return pos[id].y; });
-      var cx = xs.reduce(function (a, b) { return a + b; }, 0) / ids.length;
-      var cy = ys.reduce(function (a, b) { return a + b; }, 0) / ids.length;
-      var r = 40 + Math.max.apply(null, ids.map(function (id, i) { return Math.hypot(xs[i] - cx, ys[i] - cy); }));
+    var ids = nodeView.getIds().filter(function (id) { return communities[id] !== undefined; });
+    var positions = network.getPositions(ids);
+    ids.forEach(function (id) {
+      var node = network.body.nodes[id];
+      var r = (node && node.shape && node.shape.radius ? node.shape.radius : 10) + 6;
       ctx.beginPath();
-      ctx.arc(cx, cy, r, 0, 2 * Math.PI);
-      ctx.fillStyle = COMMUNITY_COLORS[c % COMMUNITY_COLORS.length] + "1a";
+      ctx.arc(positions[id].x, positions[id].y, r, 0, 2 * Math.PI);
+      ctx.fillStyle = COMMUNITY_COLORS[communities[id] % COMMUNITY_COLORS.length] + "66";
       ctx.fill();
     });
   });

@@ -231,7 +231,7 @@ def _vis_options() -> dict[str, Any]:
         "nodes": {"shape": "dot", "borderWidth": 1,
                   "color": {"background": UNKNOWN_KIND_COLOR, "border": "#3b3b3b"},
                   "scaling": {"min": 8, "max": 28, "label": {"enabled": False}},
-                  "font": {"size": 18, "face": "Noto Sans CJK SC, PingFang SC, Microsoft YaHei, WenQuanYi Micro Hei, sans-serif",
+                  "font": {"size": 22, "face": "Noto Sans CJK SC, PingFang SC, Microsoft YaHei, WenQuanYi Micro Hei, sans-serif",
                            "color": "#1f2328", "strokeWidth": 3, "strokeColor": "#ffffff"}},
         "edges": {"width": 1,
                   "color": {"color": "#a0a7b0", "highlight": "#1f2328", "hover": "#4b5563"},
