@@ -162,6 +162,13 @@ def test_the_api_answers_the_explorer(server):
     assert status == 200 and view["nodes"][0]["label"] == COMPANIES[0]  # in every article
     assert {n["label"] for n in view["nodes"][:5]} == set(COMPANIES)
     assert set(view["positions"]) == {n["iri"] for n in view["nodes"]}
+    kinds = "kinds=organization,person,brand"
+    one = json.loads(request(f"{server.url}/api/view?{kinds}&article=article-07")[2])
+    assert {n["label"] for n in one["nodes"]} == {COMPANIES[0], COMPANIES[2], "人物07", "品牌7甲", "品牌7乙", "品牌7丙"}
+    frequent = json.loads(request(f"{server.url}/api/view?{kinds}&min_docs=6")[2])
+    assert {n["label"] for n in frequent["nodes"]} == {COMPANIES[0], COMPANIES[1], COMPANIES[2]}  # 12, 8, 6 articles; the others 5 and fewer
+    december = json.loads(request(f"{server.url}/api/view?{kinds}&from=2018-12-01&to=2018-12-31")[2])
+    assert "人物11" in {n["label"] for n in december["nodes"]} and "人物10" not in {n["label"] for n in december["nodes"]}
     status, _, body = request(f"{server.url}/api/search?q=" + urllib.parse.quote("人物0"))
     assert [m["node"]["label"] for m in json.loads(body)][:2] == ["人物00", "人物01"]
     iri = next(n["iri"] for n in view["nodes"] if n["label"] == COMPANIES[1])
