@@ -213,7 +213,7 @@ def run_sparql(store: Any, sparql: str, accept: str) -> tuple[bytes, str]:
     a query that does not parse."""
     import pyoxigraph as ox
 
-    from .query import PREFIXES
+    from .iri import PREFIXES
 
     result = store.query(sparql, prefixes=PREFIXES)
     if isinstance(result, ox.QueryTriples):
