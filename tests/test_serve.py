@@ -119,6 +119,9 @@ def test_sparql_refuses_updates_with_a_clear_status(server):
         assert status == 403 and b"read-only" in body
     status, _, body = request(f"{server.url}/sparql?update={urllib.parse.quote('CLEAR ALL')}")
     assert status == 403
+    federated = "SELECT * WHERE { SERVICE <http://127.0.0.1:1/sparql> { ?s ?p ?o } }"
+    status, _, body = request(f"{server.url}/sparql", data=form(query=federated), headers=form_type)
+    assert status == 400 and b"SERVICE" in body  # the server would otherwise request any address it names
     status, _, body = request(f"{server.url}/sparql", data=form(query="SELEC nonsense"), headers=form_type)
     assert status == 400 and b"invalid SPARQL query" in body
     # nothing was changed

@@ -587,7 +587,9 @@
 
     var positions = el("ul", null, "kg-positions"), people = el("ul", null, "kg-people");
     var units = el("ul", null, "kg-units"), parents = el("ul", null, "kg-parents"), others = el("ul", null, "kg-relations");
-    profile.edges.forEach(function (e) {
+    // statements and figures (many, one sentence each) after the relations with other entities
+    function minor(e) { var o = profile.nodes[e.from === iri ? e.to : e.from]; return o && (o.kind === "statement" || o.kind === "figure") ? 1 : 0; }
+    profile.edges.slice().sort(function (a, b) { return minor(a) - minor(b); }).forEach(function (e) {
       var outgoing = e.from === iri, other = outgoing ? e.to : e.from;
       var status = e.former === true ? t("former") : e.former === false ? t("current") : "";
       var role = [e.title, status].filter(Boolean).join(" · ");
