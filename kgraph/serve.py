@@ -484,6 +484,15 @@ def create_app(directory: str | os.PathLike, *, lang: str = "zh", title: str | N
     page = served_page(title=title or directory.resolve().name, lang=lang)
     slots = threading.BoundedSemaphore(MAX_QUERIES)
 
+    def warm() -> None:  # the first view, computed before the first browser asks for it
+        try:
+            kinds = [entry["kind"] for entry in explorer.legend()["legend"] if not entry["hidden"]]
+            explorer.view(kinds, 1, "", "", "", max_drawn or MAX_DRAWN)
+        except Exception as exc:  # noqa: BLE001 - the request that needs it will report the problem
+            log.info("could not prepare the first view: %s", exc)
+
+    threading.Thread(target=warm, name="kgraph-serve-warm", daemon=True).start()
+
     async def index(request: Request) -> Response:
         return HTMLResponse(page)
 

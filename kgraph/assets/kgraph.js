@@ -1,8 +1,9 @@
 /* kgraph explorer: the static page (graph.html) and the page of `kgraph serve` run this same script.
  *
- * Where the graph comes from is a "source": the JSON in <script id="kg-data"> (static page), or the JSON API of
- * `kgraph serve` (data-kg-mode="serve"). Both answer the same questions with the same shapes: view(filters),
- * search(text), entity(iri); the rest of the script does not know which one it talks to.
+ * Where the graph comes from is a "source" (kgraph-sources.js, inlined before this script): the JSON in
+ * <script id="kg-data"> (static page), or the JSON API of `kgraph serve` (data-kg-mode="serve"). Both answer the
+ * same questions with the same shapes: view(filters), search(text), entity(iri); this script does not know which
+ * one it talks to.
  *
  * Article text (names, sentences, titles, document ids) is untrusted: it reaches the DOM through textContent
  * and DOM properties only, never innerHTML, and vis-network draws labels on its canvas (no HTML "title").
@@ -19,7 +20,6 @@
   var MAX_RESULTS = 30;
   var MAX_LISTED = 40;
   var MAX_EVIDENCE = 30;
-  var MAX_ARTICLE_VIEW = 120;
   var STABILIZE_ITERATIONS = 300;
   var COMMUNITY_COLORS = ["#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1",
                           "#ff9da7", "#9c755f", "#bab0ac"];
@@ -47,131 +47,9 @@
   }
   function kindName(kind) { return T["kind." + kind] || kind; }
   function relationName(relation) { return T["rel." + relation] || relation; }
-  function compare(x, y) { return x < y ? -1 : x > y ? 1 : 0; }
-  function rankOrder(a, b) { return b.docs.length - a.docs.length || b.degree - a.degree || compare(a.iri, b.iri); }
-  function normalize(text) { return String(text).normalize("NFKC").toLowerCase().replace(/\s+/g, ""); }
 
-  // -- sources ------------------------------------------------------------------------------------------
-  function staticSource() {
-    var details = new Map();
-    var edgeDetails = new Map();
-    var incident = new Map();
-    var byDoc = new Map();
-    data.nodes.forEach(function (n) {
-      details.set(n.iri, n);
-      incident.set(n.iri, []);
-      n.docs.forEach(function (d) { if (!byDoc.has(d)) { byDoc.set(d, []); } byDoc.get(d).push(n.iri); });
-    });
-    data.edges.forEach(function (e) {
-      edgeDetails.set(e.id, e);
-      incident.get(e.from).push(e.id);
-      if (e.to !== e.from) { incident.get(e.to).push(e.id); }
-    });
-    var ranked = data.nodes.slice().sort(rankOrder);  // the order of importance, once
-    var keys = data.nodes.map(function (n) {
-      return { iri: n.iri, label: normalize(n.label), aliases: n.aliases.map(normalize) };
-    });
-    function passes(n, f) {
-      if (!f.kinds.has(n.kind) || n.docs.length < f.minDocs) { return false; }
-      if (f.article && n.docs.indexOf(f.article) < 0) { return false; }
-      if (f.from || f.to) {
-        return n.docs.some(function (d) {
-          var date = (data.documents[d] || {}).date;
-          return date && (!f.from || date.slice(0, 10) >= f.from) && (!f.to || date.slice(0, 10) <= f.to);
-        });
-      }
-      return true;
-    }
-    function links(nodes) {
-      var ids = new Set(nodes.map(function (n) { return n.iri; }));
-      var edges = [];
-      ids.forEach(function (iri) {
-        incident.get(iri).forEach(function (eid) {
-          var e = edgeDetails.get(eid);
-          if (e.from === iri && ids.has(e.to)) { edges.push(e); }
-        });
-      });
-      var together = data.together.map(function (link) { return [data.pool[link[0]], data.pool[link[1]], link[2]]; })
-        .filter(function (link) { return ids.has(link[0]) && ids.has(link[1]); });
-      return { edges: edges, together: together };
-    }
-    return {
-      legend: function () { return Promise.resolve({ legend: data.legend, total: data.total, documents: data.documents }); },
-      view: function (f) {
-        var unfiltered = f.minDocs <= 1 && !f.article && !f.from && !f.to;
-        var whole = unfiltered && data.draw >= data.total;  // a small graph is drawn whole, every kind placed
-        var limit = f.article ? Math.max(data.draw, MAX_ARTICLE_VIEW) : data.draw;
-        var drawn = [], candidates = 0;
-        ranked.forEach(function (n) {
-          if (whole || passes(n, f)) {
-            candidates += 1;
-            if (drawn.length < limit) { drawn.push(n); }
-          }
-        });
-        var found = links(drawn);
-        return Promise.resolve({ nodes: drawn, edges: found.edges, together: found.together, candidates: candidates,
-                                 communities: data.communities, positions: data.positions, total: data.total });
-      },
-      search: function (query) {
-        var q = normalize(query);
-        if (!q) { return Promise.resolve([]); }
-        var matches = [];
-        keys.forEach(function (k) {
-          var score = k.label === q ? 0 : k.label.indexOf(q) === 0 ? 2 : k.label.indexOf(q) > 0 ? 4 : -1;
-          var alias = null;
-          k.aliases.forEach(function (a, i) {
-            var s = a === q ? 1 : a.indexOf(q) === 0 ? 3 : a.indexOf(q) > 0 ? 5 : -1;
-            if (s >= 0 && (score < 0 || s < score)) { score = s; alias = details.get(k.iri).aliases[i]; }
-          });
-          if (score >= 0) { matches.push({ node: details.get(k.iri), score: score, alias: alias }); }
-        });
-        matches.sort(function (a, b) { return a.score - b.score || rankOrder(a.node, b.node); });
-        return Promise.resolve(matches);
-      },
-      entity: function (iri) {
-        var n = details.get(iri);
-        if (!n) { return Promise.reject(new Error(iri)); }
-        var edges = incident.get(iri).map(function (eid) { return edgeDetails.get(eid); });
-        var shared = new Map();
-        n.docs.forEach(function (d) {
-          (byDoc.get(d) || []).forEach(function (other) { if (other !== iri) { shared.set(other, (shared.get(other) || 0) + 1); } });
-        });
-        var comentions = Array.from(shared.entries()).filter(function (pair) {
-          var kind = details.get(pair[0]).kind;
-          return kind !== "statement" && kind !== "figure";
-        }).sort(function (a, b) { return b[1] - a[1] || rankOrder(details.get(a[0]), details.get(b[0])); }).slice(0, 12);
-        var nodes = {};
-        nodes[iri] = n;
-        edges.forEach(function (e) { nodes[e.from] = details.get(e.from); nodes[e.to] = details.get(e.to); });
-        comentions.forEach(function (pair) { nodes[pair[0]] = details.get(pair[0]); });
-        return Promise.resolve({ node: n, edges: edges, nodes: nodes, comentions: comentions, documents: data.documents });
-      }
-    };
-  }
-
-  function servedSource() {
-    function get(path, params) {
-      var query = new URLSearchParams(params || {}).toString();
-      return fetch(path + (query ? "?" + query : ""), { headers: { Accept: "application/json" } }).then(function (r) {
-        if (!r.ok) { return r.text().then(function (text) { throw new Error(r.status + " " + text); }); }
-        return r.json();
-      });
-    }
-    function filterParams(f) {
-      return { kinds: Array.from(f.kinds).join(","), min_docs: f.minDocs, from: f.from, to: f.to, article: f.article };
-    }
-    return {
-      legend: function () { return get("api/legend"); },
-      view: function (f) { return get("api/view", filterParams(f)); },
-      search: function (query) {
-        if (!normalize(query)) { return Promise.resolve([]); }
-        return get("api/search", { q: query });
-      },
-      entity: function (iri) { return get("api/entity", { iri: iri }); }
-    };
-  }
-
-  var source = served ? servedSource() : staticSource();
+  var compare = kgraphSources.compare, rankOrder = kgraphSources.rankOrder, normalize = kgraphSources.normalize;
+  var source = served ? kgraphSources.served() : kgraphSources.fromPage(data);
 
   // -- small DOM helpers (text only) ----------------------------------------------------------------------
   function el(tag, text, className) {
@@ -323,6 +201,11 @@
       if (request !== viewRequest) { return; }
       communities = view.communities || {};
       remember(view.nodes);
+      communityHeads = new Map();
+      view.nodes.forEach(function (n) {
+        var c = communities[n.iri];
+        if (c !== undefined && !communityHeads.has(c)) { communityHeads.set(c, n.iri); }
+      });
       var positions = view.positions || {};
       // the first view comes laid out (kgraph.explore.layout); another one is laid out here
       var laidOut = view.nodes.length > 0 && view.nodes.every(function (n) { return positions[n.iri] !== undefined; });
@@ -569,6 +452,14 @@
     return dl;
   }
 
+  // A community is named after its most important member drawn (view nodes come best first).
+  var communityHeads = new Map();
+  function communityName(iri) {
+    var c = communities[iri];
+    if (c === undefined) { return null; }
+    return communityHeads.has(c) ? label(communityHeads.get(c)) + " …" : String(c + 1);
+  }
+
   function renderProfile(profile) {
     var n = profile.node, iri = n.iri;
     Object.assign(documents, profile.documents || {});
@@ -580,7 +471,7 @@
     tag.appendChild(el("span", kindName(n.kind) + (n.subtype ? " · " + n.subtype : "")));
     panel.appendChild(tag);
     var pairs = [[t("other_forms"), n.aliases], [t("articles"), n.docs.length], [t("connections"), n.degree],
-                 [t("community"), communities[iri] !== undefined ? communities[iri] + 1 : null], [t("confidence"), n.confidence]];
+                 [t("community"), communityName(iri)], [t("confidence"), n.confidence]];
     Object.keys(n.attrs || {}).forEach(function (k) { pairs.push([k, n.attrs[k]]); });
     panel.appendChild(definitionList(pairs));
     panel.appendChild(linkButton(t("expand"), function () { expand(iri); }, "kg-expand"));

@@ -295,7 +295,7 @@ def _render(*, title: str, lang: str, mode: str = "static") -> str:
         page_css=Markup(_inline(_asset("kgraph.css"), "style")),
         data_json=Markup(_DATA_MARK),
         vis_js=Markup(_inline(_vis_network("vis-network.min.js"), "script")),
-        page_js=Markup(_inline(_asset("kgraph.js"), "script")),
+        page_js=Markup(_inline(_asset("kgraph-sources.js") + "\n" + _asset("kgraph.js"), "script")),
     )
 
 
