@@ -243,7 +243,9 @@ def sparql_with_limit(path: Path, sparql: str, accept: str, seconds: float) -> t
     cannot interrupt a query; a process can be): ``(HTTP status, body, media type)``."""
     import multiprocessing
 
-    context = multiprocessing.get_context("fork")  # no interpreter to start: the query is under way at once
+    # forkserver, not fork: a fork of this threaded server could copy a lock another thread holds, and hang
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["kgraph.serve", "pyoxigraph"])  # so a query starts without imports
     receive, send = context.Pipe(duplex=False)
     child = context.Process(target=_sparql_child, args=(str(path), sparql, accept, send), daemon=True)
     child.start()
