@@ -72,3 +72,15 @@ def test_readme_python_example_runs_from_the_source_tree(where, tmp_path):
         check = subprocess.run([sys.executable, "-c", "import kgraph; print(kgraph.__file__)"], cwd=cwd, env=env,
                                capture_output=True, text=True, check=True)
         assert Path(check.stdout.strip()).resolve().parent == REPO / "kgraph"
+
+
+def test_license_uses_the_current_pyproject_form():
+    """PEP 639: an SPDX expression string (setuptools >= 77 reads it; the table form draws a deprecation banner)."""
+    import tomllib
+
+    project = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
+    assert project["project"]["license"] == "Apache-2.0"
+    assert not any(c.startswith("License ::") for c in project["project"].get("classifiers", []))
+    requires = project["build-system"]["requires"]
+    assert any(r.replace(" ", "").startswith("setuptools>=") and int(r.split(">=")[1].split(".")[0].split(",")[0]) >= 77
+               for r in requires), requires
