@@ -332,6 +332,19 @@ def _jsonl_record(record: Any, where: str) -> Document:
                     source=where, meta=_freeze_meta(fields))
 
 
+_ESCAPES = {"\t": "\\t", "\n": "\\n", "\r": "\\r", "\b": "\\b", "\f": "\\f"}
+
+
+def _json_problem(error: json.JSONDecodeError) -> str:
+    """The JSON parser's complaint in plain words (its messages end in a dangling "at" before the position)."""
+    message = error.msg.removesuffix(" at").removesuffix(" starting")
+    if message == "Invalid control character" and error.pos < len(error.doc):
+        char = error.doc[error.pos]
+        escaped = _ESCAPES.get(char, f"\\u{ord(char):04x}")
+        return f"control character U+{ord(char):04X} inside a string (write it escaped, as {escaped})"
+    return message[:1].lower() + message[1:]
+
+
 def _iter_jsonl(reader: Any, name: str, max_bytes: int) -> Iterator[Document | LoadError]:
     """Documents from a binary stream of JSON Lines, one line at a time."""
     line_number = 0
@@ -355,7 +368,7 @@ def _iter_jsonl(reader: Any, name: str, max_bytes: int) -> Iterator[Document | L
             continue
         records += 1
         try:
-            line = raw.decode("utf-8")
+            line = raw.decode("utf-8").rstrip("\r\n")  # a line break is no part of the record
         except UnicodeDecodeError as error:
             yield LoadError(where, f"cannot decode line: not UTF-8 at byte {error.start} "
                                    "(JSON Lines must be UTF-8)")
@@ -363,7 +376,7 @@ def _iter_jsonl(reader: Any, name: str, max_bytes: int) -> Iterator[Document | L
         try:
             record = json.loads(line)
         except json.JSONDecodeError as error:
-            yield LoadError(where, f"invalid JSON: {error.msg} at column {error.colno}")
+            yield LoadError(where, f"invalid JSON at column {error.colno}: {_json_problem(error)}")
             continue
         try:
             yield _jsonl_record(record, where)

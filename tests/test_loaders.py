@@ -526,3 +526,14 @@ def test_normalise_date(stated, iso):
 ])
 def test_closing_credit(text, publisher):
     assert closing_credit(text) == publisher
+
+
+def test_jsonl_invalid_json_message_names_file_line_column_and_problem(tmp_path):
+    bad = '{"id": "x", "text": "第一段\t第二段"}'  # a raw tab inside a string: JSON wants \t
+    path = write(tmp_path / "corpus.jsonl", json.dumps({"text": "好的。"}, ensure_ascii=False) + "\n" + bad + "\n"
+                 + '{"text": "未完\n')
+    errors = [item for item in iter_documents([path]) if isinstance(item, LoadError)]
+    assert [str(e) for e in errors] == [
+        f"{path}:2: invalid JSON at column 25: control character U+0009 inside a string (write it escaped, as \\t)",
+        f"{path}:3: invalid JSON at column 10: unterminated string",
+    ]
