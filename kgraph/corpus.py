@@ -590,8 +590,20 @@ class Corpus:
         the default set."""
         from .exporters import DEFAULT_FORMATS, get_exporter
 
-        chosen = list(formats) if formats else (self._manifest.get("formats") or list(DEFAULT_FORMATS))
+        chosen = (list(formats) if formats else
+                  self._manifest.get("wanted_formats") or self._manifest.get("formats") or list(DEFAULT_FORMATS))
         return list(dict.fromkeys(get_exporter(name).name for name in chosen))
+
+    def choose_formats(self, formats: Iterable[str]) -> None:
+        """Remember ``formats`` for the next export without exporting now (``kgraph build -f … --no-export``)."""
+        names = self.formats(formats)
+        if names != self._manifest.get("formats"):
+            self._manifest["wanted_formats"] = names
+            self._manifest["exports_current"] = False
+        else:
+            self._manifest.pop("wanted_formats", None)
+        self._dirty = True
+        self.flush()
 
     def export_paths(self, formats: Iterable[str] | None = None) -> list[Path]:
         from .exporters import get_exporter
@@ -624,6 +636,7 @@ class Corpus:
         entities, facts = self._fragments.counts()
         self._manifest["stats"] = {"entities": entities, "facts": facts}
         self._manifest["formats"] = names
+        self._manifest.pop("wanted_formats", None)
         self._manifest["exports_current"] = True
         self._dirty = True
         self.flush()
@@ -702,6 +715,8 @@ class Corpus:
                 report.removed, _ = self.remove(sorted(set(self.documents) - seen))
         if self._store is not None and export:
             report.written = self.export_paths(formats) if self.exports_current(formats) else self.export(formats)
+        elif self._store is not None and formats:
+            self.choose_formats(formats)
         self._fill_totals(report)
         report.seconds = time.perf_counter() - started
         return report

@@ -556,6 +556,20 @@ def test_no_export_updates_the_store_and_a_later_build_catches_up(corpus, tmp_pa
     assert sorted(result.stdout.split()) == sorted(str(out / name) for name in DEFAULT_FILES)
 
 
+def test_formats_given_with_no_export_are_remembered(corpus, tmp_path):
+    out = tmp_path / "out"
+    assert invoke("build", corpus / "minghu.md", "-o", out).exit_code == 0  # the default formats
+    own = {"manifest.json", "fragments.sqlite"}
+    result = invoke("build", corpus / "qingshi.md", "-o", out, "-f", "turtle", "--no-export")
+    assert result.exit_code == 0 and result.stdout == ""
+    assert {p.name for p in out.iterdir() if p.is_file()} - own == set(DEFAULT_FILES) - {"store"}  # untouched
+    result = invoke("build", corpus, "-o", out)  # no -f: the formats of the --no-export build
+    assert result.exit_code == 0, result.output
+    assert result.stdout.split() == [str(out / "graph.ttl")]
+    assert {p.name for p in out.iterdir() if p.is_file()} - own == {"graph.ttl"}
+    assert "顾明澈" in (out / "graph.ttl").read_text(encoding="utf-8")
+
+
 def test_nothing_readable_leaves_no_directory(tmp_path):
     bad = tmp_path / "bad.txt"
     bad.write_bytes(b"")
