@@ -196,7 +196,8 @@ def remove(directory: str, ids: tuple[str, ...], export: bool) -> None:
     except (CorpusError, StoreError) as exc:
         _fail(str(exc), EXIT_PARTIAL)
     for doc_id in report.unknown:
-        click.echo(f"kgraph: {directory} holds no document {doc_id!r}", err=True)
+        click.echo(f"kgraph: unknown document id {doc_id!r}: {directory} holds no such document "
+                   f"(its ids are listed in {Path(directory) / 'manifest.json'})", err=True)
     held = (f"{report.entities} entities, {report.facts} facts" if export else "files not rewritten (--no-export)")
     click.echo(f"{len(report.removed)} removed, {len(report.unknown)} not found; {directory} holds "
                f"{report.total_documents} documents, {held}; {report.seconds:.1f} s", err=True)

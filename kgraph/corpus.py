@@ -727,7 +727,7 @@ class Corpus:
         started = time.perf_counter()
         report = CorpusReport()
         report.removed, report.unknown = self.remove(ids)
-        if export:
+        if export and report.removed:  # nothing removed: nothing to rewrite, and nothing said to be written
             report.written = self.export_paths(formats) if self.exports_current(formats) else self.export(formats)
         self._fill_totals(report)
         report.seconds = time.perf_counter() - started

@@ -346,6 +346,20 @@ def test_remove_of_an_unknown_id_is_reported(corpus, tmp_path):
     assert snapshot(out) == before and len(manifest(out)["documents"]) == 2
 
 
+def test_remove_of_an_unknown_id_lists_no_file(corpus, tmp_path):
+    out = tmp_path / "out"
+    assert invoke("build", corpus, "-o", out).exit_code == 0
+    result = invoke("remove", out, "not-a-doc.txt")
+    assert result.exit_code == 1
+    assert result.stdout == ""  # nothing was rewritten, so no path is printed
+    assert "unknown document id 'not-a-doc.txt'" in result.stderr
+    assert "manifest.json" in result.stderr  # where the known ids are listed
+    known = next(iter(manifest(out)["documents"]))
+    result = invoke("remove", out, "not-a-doc.txt", known)  # one known, one not: the files are rewritten
+    assert result.exit_code == 1 and "1 removed, 1 not found" in result.stderr
+    assert sorted(result.stdout.split()) == sorted(str(out / name) for name in DEFAULT_FILES)
+
+
 def test_remove_needs_a_build_directory(tmp_path):
     result = invoke("remove", tmp_path, "x.md")
     assert result.exit_code == 2 and "not a directory written by `kgraph build`" in result.stderr
