@@ -140,8 +140,9 @@ def _build_in_memory(inputs: tuple[str, ...], output: str, formats: tuple[str, .
     report = BuildReport()
     started = time.perf_counter()
     try:
-        kg = build_graph(list(inputs), segmenter=segmenter, n_process=jobs, report=report,
-                         progress=lambda _doc: bar.update(1), **extract_options)
+        kg = build_graph([Path(name) if name != "-" else name for name in inputs], segmenter=segmenter,
+                         n_process=jobs, report=report, progress=lambda _doc: bar.update(1),
+                         base=Path(output).absolute().parent, **extract_options)
     except ConnectionError as exc:  # no Dask scheduler there
         _fail(str(exc), EXIT_PARTIAL)
     finally:
@@ -179,9 +180,10 @@ def _open_corpus(directory: str):
 def remove(directory: str, ids: tuple[str, ...], export: bool) -> None:
     """Take documents out of DIRECTORY (written by `kgraph build`) and rewrite its files.
 
-    IDS are document identifiers as `kgraph build` read them: the path as given on its command line (or
-    found in a folder), or a JSON Lines record's "id"; DIRECTORY/manifest.json lists them. A document's
-    named graph, cached extraction and manifest entry go; entities no remaining document mentions go too.
+    IDS are document identifiers as `kgraph build` made them: a file's path relative to the folder holding
+    DIRECTORY (a path to the file, spelled any way, works too), or a JSON Lines record's "id";
+    DIRECTORY/manifest.json lists them. A document's named graph, cached extraction and manifest entry go;
+    entities no remaining document mentions go too.
 
     \b
     Example:

@@ -14,7 +14,8 @@ Layout of ``DIR``:
     document's own graph (:mod:`kgraph.fragments`): a change recomputes the fragments it touches and the files
     are put together again from them;
 ``manifest.json``
-    document id -> fingerprint (a hash of the text, the metadata, the segmenter and the kgraph version),
+    document id (a file's path relative to the folder holding ``DIR``, see :func:`kgraph.loaders.document_id`;
+    directories of manifest version 1 are migrated by :mod:`kgraph.migration`) -> fingerprint (a hash of the text, the metadata, the segmenter and the kgraph version),
     graph IRI, cache file and the name the document gives each entity; plus the export formats of the
     directory, whether the exports are current and whether a process is writing the directory;
 ``graph.ttl``, ``graph.trig``, ... (the export files)
@@ -52,7 +53,7 @@ log = logging.getLogger(__name__)
 
 MANIFEST_NAME = "manifest.json"
 EXTRACTIONS_DIRNAME = "extractions"
-MANIFEST_VERSION = 1
+MANIFEST_VERSION = 2  # 2: file ids relative to the folder holding the directory (1: as typed; migrated)
 _FLUSH_SECONDS = 5.0  # how often a long build saves its manifest, so an interruption loses little
 
 
@@ -240,7 +241,7 @@ class Corpus:
             return self._empty_manifest()
         except (OSError, ValueError) as exc:
             raise CorpusError(f"{path}: cannot read the manifest: {exc}") from exc
-        if not isinstance(manifest, dict) or manifest.get("version") != MANIFEST_VERSION:
+        if not isinstance(manifest, dict) or manifest.get("version") not in (1, MANIFEST_VERSION):
             raise CorpusError(f"{path}: not a kgraph manifest of version {MANIFEST_VERSION}")
         return manifest
 
@@ -259,6 +260,13 @@ class Corpus:
             thorough = bool(self._manifest.get("writing"))
             store_changed = self._reconcile(thorough=thorough)
             self._open_fragments(rdf_changed=thorough or store_changed)
+            if self._manifest["version"] != MANIFEST_VERSION:
+                from .migration import migrate_document_ids
+
+                migrate_document_ids(self, str(self.base))
+                self._manifest["version"] = MANIFEST_VERSION
+                self._dirty = True
+                self.flush()
         except BaseException:
             self._store.close()
             self._store = None
@@ -291,6 +299,21 @@ class Corpus:
             self._manifest["exports_current"] = False
             self._dirty = True
         cache.commit()
+
+    @property
+    def base(self) -> Path:
+        """The folder the ids of files are relative to (see :func:`kgraph.loaders.document_id`): the one
+        holding the directory, so that ``kgraph build articles/ -o out/`` names ``articles/a.md``."""
+        return Path(os.path.abspath(self.directory)).parent
+
+    def known_id(self, name: str) -> str:
+        """The id of a document given by its id, or by a path to its file spelled any way."""
+        if name in self.documents:
+            return name
+        from .loaders import document_id
+
+        as_path = document_id(name, str(self.base))  # relative to the working directory, or absolute
+        return as_path if as_path in self.documents else name
 
     @property
     def store(self):
@@ -544,7 +567,7 @@ class Corpus:
         documents' entities their new preferred names, in the same transaction). Returns (removed ids, ids
         the directory does not hold)."""
         self.open()
-        wanted = list(dict.fromkeys(ids))
+        wanted = list(dict.fromkeys(self.known_id(doc_id) for doc_id in ids))
         removed = [doc_id for doc_id in wanted if doc_id in self.documents]
         unknown = [doc_id for doc_id in wanted if doc_id not in self.documents]
         if not removed:
@@ -671,7 +694,7 @@ class Corpus:
         seen: set[str] = set()  # the ids of the documents the inputs gave
 
         def to_extract() -> Iterator[Document]:
-            for item in iter_documents(inputs):
+            for item in iter_documents(inputs, base=self.base):
                 if not isinstance(item, LoadError):
                     seen.add(item.id)
                 if isinstance(item, LoadError):

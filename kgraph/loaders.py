@@ -12,6 +12,7 @@ when the file cannot be read.
 from __future__ import annotations
 
 import codecs
+import dataclasses
 import importlib
 import io
 import json
@@ -25,7 +26,7 @@ from kgraph.model import Document, LoadError
 from kgraph.text import closing_credit, html_to_text, markdown_to_text, normalise_date
 
 __all__ = [
-    "DEFAULT_MAX_BYTES", "LOADERS", "SUPPORTED_EXTENSIONS", "decode_bytes", "document_from_text",
+    "DEFAULT_MAX_BYTES", "LOADERS", "SUPPORTED_EXTENSIONS", "decode_bytes", "document_from_text", "document_id",
     "iter_documents", "load_html", "load_jsonl", "load_markdown", "load_text", "read_document",
     "register_loader",
 ]
@@ -483,18 +484,47 @@ def read_document(path: str | os.PathLike, *, max_bytes: int = DEFAULT_MAX_BYTES
     raise LoadError(name, f"holds {len(documents)} documents, not one: read it with iter_documents()")
 
 
-def _load_file(path: str, max_bytes: int) -> Iterator[Document | LoadError]:
-    """Everything one file yields; any failure becomes a LoadError value."""
+def document_id(path: str, base: str) -> str:
+    """The id of the document in the file ``path``: its path relative to the folder ``base``, with ``/``
+    between folders, once ``.``, ``..`` and symbolic links are resolved; the absolute path of a file outside
+    ``base``. So however the path is spelled and wherever the command runs, a file has one id, and the ids
+    stay the same when ``base`` and the files are moved together."""
+    real, root = os.path.realpath(path), os.path.realpath(base)
+    try:
+        relative = os.path.relpath(real, root)
+    except ValueError:  # another drive (Windows)
+        relative = os.pardir
+    if relative == os.pardir or relative.startswith(os.pardir + os.sep):
+        relative = real
+    return relative.replace(os.sep, "/")
+
+
+def _with_id(item: Document | LoadError, path: str, doc_id: str) -> Document | LoadError:
+    """A document a loader read from ``path`` under the id ``doc_id`` (see :func:`document_id`); a record of a
+    corpus named after its line (``corpus.jsonl:17``) keeps its line number, a record's own "id" stays."""
+    if isinstance(item, LoadError) or doc_id == path:
+        return item
+    if item.id == path:
+        return dataclasses.replace(item, id=doc_id)
+    if item.id.startswith(path + ":") and item.id == item.source:
+        return dataclasses.replace(item, id=doc_id + item.id[len(path):])
+    return item
+
+
+def _load_file(path: str, max_bytes: int, base: str) -> Iterator[Document | LoadError]:
+    """Everything one file yields, with ids relative to ``base``; any failure becomes a LoadError value."""
     extension = _extension(path)
     if extension not in LOADERS:
         yield _unsupported(path)
         return
+    doc_id = document_id(path, base)
     try:
         result = _resolve(extension)(path, max_bytes=max_bytes)
         if isinstance(result, Document):
-            yield result
+            yield _with_id(result, path, doc_id)
             return
-        yield from result
+        for item in result:
+            yield _with_id(item, path, doc_id)
     except LoadError as error:
         yield error
     except Exception as error:  # noqa: BLE001 - a loader's bug must not end the corpus run
@@ -597,16 +627,19 @@ def _iter_stdin(max_bytes: int) -> Iterator[Document | LoadError]:
         yield error
 
 
-def iter_documents(inputs: Iterable[str | os.PathLike], *,
-                   max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Document | LoadError]:
+def iter_documents(inputs: Iterable[str | os.PathLike], *, max_bytes: int = DEFAULT_MAX_BYTES,
+                   base: str | os.PathLike | None = None) -> Iterator[Document | LoadError]:
     """Documents from files, folders (recursive, name order, known extensions only, hidden names
     skipped) and ``"-"`` (stdin, format sniffed), read lazily one at a time.
 
-    Never raises for a bad input: each document that cannot be read is yielded as a LoadError.
-    ``max_bytes`` limits each file (each line of a JSON Lines file).
+    A file's document has the id :func:`document_id` gives: its path relative to ``base`` (by default the
+    working directory), e.g. ``articles/a.md`` (``corpus.jsonl:17`` for a JSON Lines record without an "id").
+    Never raises for a bad input: each document that cannot be read is yielded as a LoadError, which names
+    the input as it was given. ``max_bytes`` limits each file (each line of a JSON Lines file).
     """
     if isinstance(inputs, (str, bytes, os.PathLike)):
         inputs = [inputs]  # one path, not an iterable of characters
+    base = os.fspath(base) if base is not None else os.getcwd()
     for item in inputs:
         name = os.fsdecode(item)
         if name == "-":
@@ -628,8 +661,8 @@ def iter_documents(inputs: Iterable[str | os.PathLike], *,
                 if isinstance(found, LoadError):
                     yield found
                 else:
-                    yield from _load_file(found, max_bytes)
+                    yield from _load_file(found, max_bytes, base)
         elif stat.S_ISREG(mode):
-            yield from _load_file(name, max_bytes)
+            yield from _load_file(name, max_bytes, base)
         else:
             yield LoadError(name, "not a regular file or folder")

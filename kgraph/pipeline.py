@@ -69,12 +69,14 @@ def _extract_batch(batch: list[Document], segmenter: str, then: Callable[[Extrac
 
 def extract(inputs: Iterable | str | os.PathLike | Document, *, segmenter: str = "jieba", n_process: int = 1,
             batch_size: int = 16, executor: str = "local", scheduler=None,
-            then: Callable[[Extraction], Any] | None = None, report: BuildReport | None = None) -> Iterator[Any]:
+            then: Callable[[Extraction], Any] | None = None, report: BuildReport | None = None,
+            base: str | os.PathLike | None = None) -> Iterator[Any]:
     """Extractions for a stream of inputs, in input order: paths (files, folders, .jsonl corpora, "-"),
     texts or Documents, as :func:`build` takes them (see :func:`as_documents`).
 
     An input that cannot be read raises its :class:`LoadError` (naming it and the problem), unless
-    ``report`` is given: then it is recorded in ``report.failures`` and skipped.
+    ``report`` is given: then it is recorded in ``report.failures`` and skipped. ``base``: the folder
+    file ids are relative to (default: the working directory).
 
     ``then`` (a function that can be pickled, i.e. defined at a module's top level) is applied to each
     extraction where it was made, in the worker process, and its results are yielded instead: work that
@@ -88,7 +90,7 @@ def extract(inputs: Iterable | str | os.PathLike | Document, *, segmenter: str =
     worker process builds kgraph's pipeline once; kgraph must be installed on the workers.
     """
     check_executor(executor, scheduler if executor == "dask" else None)
-    documents = _readable(inputs, report)
+    documents = _readable(inputs, report, base)
     if executor == "dask":
         yield from _extract_dask(documents, segmenter=segmenter, batch_size=batch_size, scheduler=scheduler,
                                  then=then)
@@ -196,7 +198,8 @@ def _extract_dask(documents: Iterable[Document], *, segmenter: str, batch_size: 
 TEXT_HINT = "to pass this string as text, give kgraph.document_from_text(string) instead"
 
 
-def as_documents(inputs: Iterable | str | os.PathLike | Document) -> Iterator[Document | LoadError]:
+def as_documents(inputs: Iterable | str | os.PathLike | Document, *,
+                 base: str | os.PathLike | None = None) -> Iterator[Document | LoadError]:
     """The inputs of :func:`build` and :func:`extract` as documents, read lazily; what cannot be read is a
     :class:`LoadError` value naming it. The one place that decides what an input is:
 
@@ -204,6 +207,8 @@ def as_documents(inputs: Iterable | str | os.PathLike | Document) -> Iterator[Do
       pass text that is never taken for a path;
     * an ``os.PathLike`` is a path, and so is ``"-"`` (standard input);
     * a string naming an existing file or folder is that path;
+      (a file's document id is its path relative to ``base``, by default the working directory: see
+      :func:`kgraph.loaders.document_id`)
     * a string that looks like a path (one line ending in a suffix kgraph reads, such as ``.md``, or holding
       a path separator) and names nothing is an error, not text: a mistyped path must not become an article;
     * any other string is the text of an article, with the id ``text-N`` (its position among the inputs).
@@ -216,7 +221,7 @@ def as_documents(inputs: Iterable | str | os.PathLike | Document) -> Iterator[Do
         if isinstance(item, Document):
             yield item
         elif isinstance(item, os.PathLike) or (isinstance(item, str) and (item == "-" or _names_a_path(item))):
-            yield from iter_documents([item])
+            yield from iter_documents([item], base=base)
         elif isinstance(item, str) and _looks_like_a_path(item):
             yield LoadError(item, f"no such file or folder; {TEXT_HINT}")
         elif isinstance(item, str):
@@ -255,9 +260,9 @@ class BuildReport:
         return not self.failures
 
 
-def _readable(inputs, report: BuildReport | None) -> Iterator[Document]:
+def _readable(inputs, report: BuildReport | None, base=None) -> Iterator[Document]:
     """The documents of ``inputs``; a LoadError is raised, or recorded in ``report`` and skipped."""
-    for item in as_documents(inputs):
+    for item in as_documents(inputs, base=base):
         if isinstance(item, LoadError):
             if report is None:
                 raise item
@@ -269,17 +274,18 @@ def _readable(inputs, report: BuildReport | None) -> Iterator[Document]:
 
 def build(inputs: Iterable | str, *, segmenter: str = "jieba", n_process: int = 1,
           progress: Callable[[Document], None] | None = None, report: BuildReport | None = None,
-          executor: str = "local", scheduler=None) -> KnowledgeGraph:
+          executor: str = "local", scheduler=None, base: str | os.PathLike | None = None) -> KnowledgeGraph:
     """Build a knowledge graph from paths (files, folders, .jsonl corpora, "-"), texts or Documents (how a
     string is told apart: :func:`as_documents`).
 
     A document that cannot be read is logged, recorded in ``report.failures`` and skipped; the others'
     results are kept. ``executor`` and ``scheduler`` choose where extraction runs (see :func:`extract`).
+    ``base``: the folder file ids are relative to (default: the working directory).
     """
     report = report if report is not None else BuildReport()
     kg = KnowledgeGraph()
     for extraction in extract(inputs, segmenter=segmenter, n_process=n_process, executor=executor,
-                              scheduler=scheduler, report=report):
+                              scheduler=scheduler, report=report, base=base):
         kg.add(extraction)
         report.documents += 1
         report.characters += len(extraction.document.text)
