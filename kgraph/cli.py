@@ -78,8 +78,6 @@ def build(inputs: tuple[str, ...], output: str, formats: tuple[str, ...], jobs: 
       kgraph build corpus.jsonl more-articles/ -o out/ -j 2      # adds to out/
       kgraph build articles/ -o out/ --prune                      # out/ mirrors the folder
     """
-    from tqdm import tqdm
-
     from .exporters import get_exporter
     from .pipeline import check_executor
 
@@ -95,11 +93,10 @@ def build(inputs: tuple[str, ...], output: str, formats: tuple[str, ...], jobs: 
     except (ValueError, ImportError) as exc:
         _fail(str(exc).replace("executor='dask' needs", "--executor dask needs").replace("scheduler='", "--scheduler '"))
     extract_options = {"executor": executor, "scheduler": scheduler}
-    bar = tqdm(desc="documents", unit="doc", disable=(not progress) if progress is not None else None,
-               file=sys.stderr, dynamic_ncols=True)
+    if prune and not use_store:
+        _fail("--prune needs the store: a build without --no-store")
+    bar = _ProgressBar(inputs, progress)
     if not use_store:
-        if prune:
-            _fail("--prune needs the store: a build without --no-store")
         _build_in_memory(inputs, output, formats, jobs, segmenter, bar, extract_options)
     from .corpus import Corpus, CorpusError
     from .store import StoreError
@@ -108,7 +105,7 @@ def build(inputs: tuple[str, ...], output: str, formats: tuple[str, ...], jobs: 
         with Corpus(output) as corpus:
             report = corpus.build(inputs, segmenter=segmenter, n_process=jobs, formats=list(formats) or None,
                                   progress=lambda _item: bar.update(1), export=export,
-                                  extract_options=extract_options, prune=prune)
+                                  extract_options=extract_options, prune=prune, phase=bar.phase)
     except (CorpusError, StoreError, ConnectionError) as exc:  # ConnectionError: no Dask scheduler there
         _fail(str(exc), EXIT_PARTIAL)
     finally:
@@ -130,6 +127,34 @@ def build(inputs: tuple[str, ...], output: str, formats: tuple[str, ...], jobs: 
     sys.exit(EXIT_PARTIAL if report.failures else EXIT_OK)
 
 
+class _ProgressBar:
+    """tqdm's bar labelled with the phase of the work (read, extract, store, prune, export), with the total and
+    an estimate of the time left when the inputs can be counted before the work starts (folders listed, lines
+    of JSON Lines files counted; not standard input)."""
+
+    def __init__(self, inputs: tuple[str, ...], enabled: bool | None):
+        from tqdm import tqdm
+
+        from .loaders import count_documents
+
+        disable = (not enabled) if enabled is not None else None  # None: shown when stderr is a terminal
+        shown = disable is False or (disable is None and sys.stderr.isatty())
+        total = count_documents(inputs) if shown else None  # no listing when nobody looks
+        self._bar = tqdm(desc="read", total=total, unit="doc", disable=disable, file=sys.stderr, dynamic_ncols=True)
+        self._phase = "read"
+
+    def update(self, n: int = 1) -> None:
+        self._bar.update(n)
+
+    def phase(self, name: str) -> None:
+        if name != self._phase:
+            self._phase = name
+            self._bar.set_description_str(name)  # redraws the line at once
+
+    def close(self) -> None:
+        self._bar.close()
+
+
 def _build_in_memory(inputs: tuple[str, ...], output: str, formats: tuple[str, ...], jobs: int, segmenter: str,
                      bar, extract_options: dict) -> None:
     """`kgraph build --no-store`: extract everything in memory, write the files, exit."""
@@ -139,10 +164,14 @@ def _build_in_memory(inputs: tuple[str, ...], output: str, formats: tuple[str, .
 
     report = BuildReport()
     started = time.perf_counter()
+    bar.phase("extract")
     try:
         kg = build_graph([Path(name) if name != "-" else name for name in inputs], segmenter=segmenter,
                          n_process=jobs, report=report, progress=lambda _doc: bar.update(1),
                          base=Path(output).absolute().parent, **extract_options)
+        if report.documents:
+            bar.phase("export")
+            written = save(kg, output, list(formats) or None)
     except ConnectionError as exc:  # no Dask scheduler there
         _fail(str(exc), EXIT_PARTIAL)
     finally:
@@ -151,7 +180,6 @@ def _build_in_memory(inputs: tuple[str, ...], output: str, formats: tuple[str, .
         click.echo(f"kgraph: skipped {failure}", err=True)
     if report.documents == 0:
         _fail("no document could be read" + (f" ({len(report.failures)} failed)" if report.failures else ""))
-    written = save(kg, output, list(formats) or None)
     elapsed = time.perf_counter() - started
     graph = kg.to_networkx()
     entities = sum(1 for _, d in graph.nodes(data=True) if d.get("kind") != "document")

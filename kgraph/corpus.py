@@ -671,7 +671,7 @@ class Corpus:
               formats: Iterable[str] | None = None,
               progress: Callable[[Document | LoadError], None] | None = None,
               extract_options: dict[str, Any] | None = None, export: bool = True,
-              prune: bool = False) -> CorpusReport:
+              prune: bool = False, phase: Callable[[str], None] | None = None) -> CorpusReport:
         """Add the documents of ``inputs`` (files, folders, .jsonl corpora, "-"), streaming: a document
         whose fingerprint the manifest already holds is skipped without extraction, a new one is added, a
         changed one replaces its previous version. Then the exports are rewritten if anything changed
@@ -683,6 +683,9 @@ class Corpus:
         are kept. ``prune``: afterwards, remove the documents the directory holds that ``inputs`` did not give,
         unless an input failed (a broken JSON Lines record does not say which document it was: nothing is
         removed then, ``report.prune_skipped`` says so).
+
+        ``progress`` is called once per document read (extracted, unchanged or failed), ``phase`` with what the
+        build turns to: ``"extract"``, ``"store"`` (one document into the store), ``"prune"``, ``"export"``.
         """
         from .loaders import iter_documents
 
@@ -692,6 +695,8 @@ class Corpus:
             self.open()  # lock first, then trust the manifest
 
         seen: set[str] = set()  # the ids of the documents the inputs gave
+        phase = phase or (lambda _name: None)
+        phase("extract")
 
         def to_extract() -> Iterator[Document]:
             for item in iter_documents(inputs, base=self.base):
@@ -714,6 +719,7 @@ class Corpus:
                     report.failures.append(outcome)
                 else:
                     document = outcome.extraction.document
+                    phase("store")
                     try:
                         status = self.add(outcome, segmenter)
                     except Exception as exc:  # noqa: BLE001 - the other documents go on
@@ -729,14 +735,17 @@ class Corpus:
                             report.changed += 1
                 if progress:
                     progress(outcome if isinstance(outcome, LoadError) else outcome.extraction.document)
+                phase("extract")
         finally:
             self.flush()
         if prune and self._store is not None:
+            phase("prune")
             if report.failures:
                 report.prune_skipped = True
             else:
                 report.removed, _ = self.remove(sorted(set(self.documents) - seen))
         if self._store is not None and export:
+            phase("export")
             report.written = self.export_paths(formats) if self.exports_current(formats) else self.export(formats)
         elif self._store is not None and formats:
             self.choose_formats(formats)

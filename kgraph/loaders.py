@@ -26,7 +26,7 @@ from kgraph.model import Document, LoadError
 from kgraph.text import closing_credit, html_to_text, markdown_to_text, normalise_date
 
 __all__ = [
-    "DEFAULT_MAX_BYTES", "LOADERS", "SUPPORTED_EXTENSIONS", "decode_bytes", "document_from_text", "document_id",
+    "DEFAULT_MAX_BYTES", "LOADERS", "SUPPORTED_EXTENSIONS", "count_documents", "decode_bytes", "document_from_text", "document_id",
     "iter_documents", "load_html", "load_jsonl", "load_markdown", "load_text", "read_document",
     "register_loader",
 ]
@@ -625,6 +625,34 @@ def _iter_stdin(max_bytes: int) -> Iterator[Document | LoadError]:
         yield _CONVERTERS[extension](text, STDIN)
     except LoadError as error:
         yield error
+
+
+def count_documents(inputs: Iterable[str | os.PathLike]) -> int | None:
+    """How many documents :func:`iter_documents` will yield (each failure counting as one), found by listing
+    folders and counting the lines of JSON Lines files, for a progress bar's total; None when standard input
+    is among them (nothing can be known before it is read)."""
+    if isinstance(inputs, (str, bytes, os.PathLike)):
+        inputs = [inputs]
+    total = 0
+    for item in inputs:
+        name = os.fsdecode(item)
+        if name == "-":
+            return None
+        files = [name] if not os.path.isdir(name) else _walk_folder(name)
+        for found in files:
+            total += 1 if isinstance(found, LoadError) else _count_records(found)
+    return total
+
+
+def _count_records(path: str) -> int:
+    """1, or the number of non-blank lines of a JSON Lines file (without parsing them)."""
+    if _resolve(_extension(path)) is not load_jsonl:
+        return 1
+    try:
+        with open(path, "rb") as handle:
+            return max(sum(1 for line in handle if not line.isspace()), 1)
+    except OSError:
+        return 1  # the loader reports it
 
 
 def iter_documents(inputs: Iterable[str | os.PathLike], *, max_bytes: int = DEFAULT_MAX_BYTES,
