@@ -84,3 +84,17 @@ def test_license_uses_the_current_pyproject_form():
     requires = project["build-system"]["requires"]
     assert any(r.replace(" ", "").startswith("setuptools>=") and int(r.split(">=")[1].split(".")[0].split(",")[0]) >= 77
                for r in requires), requires
+
+
+def test_readme_spacy_example_runs_from_elsewhere_with_the_checkout_on_the_path(tmp_path):
+    import re
+    import subprocess
+    import sys
+
+    blocks = re.findall(r"```python\n(.*?)```", (REPO / "README.md").read_text(encoding="utf-8"), re.S)
+    code = next(block for block in blocks if "spacy.blank" in block)
+    code += "\nprint(sorted(e.text for e in doc.ents))\n"
+    run = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(REPO)},
+                         capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr[-3000:]
+    assert "张明远" in run.stdout and "星河科技" in run.stdout
