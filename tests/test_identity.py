@@ -7,8 +7,7 @@ import os
 from pathlib import Path
 
 import pytest
-
-from test_store import MINGHU, QINGSHI, extracted, invoke, manifest, persons, select, write  # noqa: F401
+from test_store import MINGHU, QINGSHI, invoke, manifest, persons, select, write
 
 MEMBERSHIPS = "SELECT ?m WHERE { ?m a org:Membership }"
 

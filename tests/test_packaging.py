@@ -64,7 +64,7 @@ def test_readme_python_example_runs_from_the_source_tree(where, tmp_path):
     article_root = Path(".") if where == "repository root" else REPO
     code = _readme_python_example(tmp_path / "out", article_root)
     env = {**os.environ, "PYTHONPATH": str(REPO)}
-    run = subprocess.run([sys.executable, "-c", code], cwd=cwd, env=env, capture_output=True, text=True, timeout=300)
+    run = subprocess.run([sys.executable, "-c", code], cwd=cwd, env=env, capture_output=True, text=True, timeout=300, check=False)
     assert run.returncode == 0, run.stderr[-3000:]
     assert int(run.stdout.split("nodes", 1)[1].split()[0]) > 1
     assert (tmp_path / "out" / "graph.html").is_file()
@@ -91,10 +91,10 @@ def test_readme_spacy_example_runs_from_elsewhere_with_the_checkout_on_the_path(
     import subprocess
     import sys
 
-    blocks = re.findall(r"```python\n(.*?)```", (REPO / "README.md").read_text(encoding="utf-8"), re.S)
+    blocks = re.findall(r"```python\n(.*?)```", (REPO / "README.md").read_text(encoding="utf-8"), re.DOTALL)
     code = next(block for block in blocks if "spacy.blank" in block)
     code += "\nprint(sorted(e.text for e in doc.ents))\n"
     run = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(REPO)},
-                         capture_output=True, text=True, timeout=300)
+                         capture_output=True, text=True, timeout=300, check=False)
     assert run.returncode == 0, run.stderr[-3000:]
     assert "张明远" in run.stdout and "星河科技" in run.stdout

@@ -84,26 +84,6 @@ def corpus(tmp_path) -> Path:
     return folder
 
 
-@pytest.fixture
-def extracted(monkeypatch) -> list[str]:
-    """The ids of the documents the NLP pipeline is run on, in order."""
-    import kgraph.pipeline
-
-    seen: list[str] = []
-    real = kgraph.pipeline.extract
-
-    def spy(documents, **kwargs):
-        def noted():
-            for document in documents:
-                seen.append(document.id)
-                yield document
-
-        return real(noted(), **kwargs)
-
-    monkeypatch.setattr(kgraph.pipeline, "extract", spy)
-    return seen
-
-
 # -- first build ------------------------------------------------------------------------------------
 def test_first_build_keeps_a_store_a_cache_and_a_manifest(corpus, tmp_path):
     out = tmp_path / "out"
