@@ -206,9 +206,8 @@ def as_documents(inputs: Iterable | str | os.PathLike | Document, *,
     * a :class:`Document` (e.g. from :func:`kgraph.loaders.document_from_text`) is taken as it is: the way to
       pass text that is never taken for a path;
     * an ``os.PathLike`` is a path, and so is ``"-"`` (standard input);
-    * a string naming an existing file or folder is that path;
-      (a file's document id is its path relative to ``base``, by default the working directory: see
-      :func:`kgraph.loaders.document_id`)
+    * a string naming an existing file or folder is that path (a file's document id is its path relative to
+      ``base``, by default the working directory: see :func:`kgraph.loaders.document_id`);
     * a string that looks like a path (one line ending in a suffix kgraph reads, such as ``.md``, or holding
       a path separator) and names nothing is an error, not text: a mistyped path must not become an article;
     * any other string is the text of an article, with the id ``text-N`` (its position among the inputs).
