@@ -243,5 +243,5 @@ def test_positions_has_one_row_per_position_with_its_number_of_articles():
     keys = [(str(r["name"]), str(r.get("title")), str(r.get("organization"))) for r in rows]
     assert len(keys) == len(set(keys)), keys
     got = {(str(r["title"]), str(r["organization"]) if r.get("organization") else None): (int(r["articles"]),
-           int(r["former"])) for r in rows if str(r["name"]) == "张三"}
+           int(r["former_articles"])) for r in rows if str(r["name"]) == "张三"}
     assert got == {("董事长", "星河科技"): (3, 1), ("CEO", "星河科技"): (3, 0), ("顾问", None): (2, 0)}
