@@ -22,11 +22,13 @@ import sys
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
+from kgraph.decoding import SAMPLE_BYTES, decode_bytes, looks_binary, normalise_newlines, open_binary, read_bytes
+from kgraph.document_ids import document_id
 from kgraph.model import Document, LoadError
 from kgraph.text import closing_credit, html_to_text, markdown_to_text, normalise_date
 
 __all__ = [
-    "DEFAULT_MAX_BYTES", "LOADERS", "SUPPORTED_EXTENSIONS", "count_documents", "decode_bytes", "document_from_text", "document_id",
+    "DEFAULT_MAX_BYTES", "LOADERS", "SUPPORTED_EXTENSIONS", "count_documents", "decode_bytes", "document_from_text",
     "iter_documents", "load_html", "load_jsonl", "load_markdown", "load_text", "read_document",
     "register_loader",
 ]
@@ -36,100 +38,6 @@ STDIN = "<stdin>"
 
 LoaderResult = Document | Iterable[Document | LoadError]
 Loader = Callable[..., LoaderResult]
-
-# -- reading and decoding ---------------------------------------------------------------------------
-
-_GB_FAMILY = frozenset({"gb2312", "gbk", "gb18030", "cp936", "hz"})
-_BOMS = (  # UTF-32 first: its little-endian BOM begins with the UTF-16 one
-    (codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"),
-    (codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"),
-)
-_CONTROL_BYTES = bytes(sorted(frozenset(range(0x20)) - frozenset(b"\t\n\r\f\v\x1b")))
-_SAMPLE = 8192
-
-
-def _open(path: str) -> io.BufferedReader:
-    try:
-        return open(path, "rb")
-    except FileNotFoundError:
-        raise LoadError(path, "no such file or directory") from None
-    except PermissionError:
-        raise LoadError(path, "cannot read file: permission denied") from None
-    except IsADirectoryError:
-        raise LoadError(path, "is a folder, not a file") from None
-    except OSError as error:
-        raise LoadError(path, f"cannot read file: {error.strerror or error}") from None
-
-
-def _read_bytes(path: str, max_bytes: int) -> bytes:
-    with _open(path) as handle:
-        size = os.fstat(handle.fileno()).st_size
-        if size > max_bytes:
-            raise LoadError(path, f"file too large: {size} bytes, limit {max_bytes}")
-        try:
-            data = handle.read(max_bytes + 1)
-        except OSError as error:
-            raise LoadError(path, f"cannot read file: {error.strerror or error}") from None
-    if len(data) > max_bytes:  # the file grew while being read
-        raise LoadError(path, f"file too large: more than {max_bytes} bytes, limit {max_bytes}")
-    return data
-
-
-def _looks_binary(data: bytes) -> bool:
-    if b"\x00" in data:
-        return True
-    sample = data[:_SAMPLE]
-    control = len(sample) - len(sample.translate(None, _CONTROL_BYTES))  # counted in C, not byte by byte
-    return control > 0.3 * len(sample)
-
-
-def decode_bytes(data: bytes, source: str) -> str:
-    """Decode a text file: UTF-8 (with or without BOM), UTF-16/32 with BOM, else GB18030/GBK.
-
-    charset-normalizer is consulted only when UTF-8 fails; any GB-family guess is decoded as
-    GB18030, its superset. Raises :class:`LoadError` for empty, binary or undecodable input.
-    """
-    if not data.strip():
-        raise LoadError(source, "empty document")
-    for bom, encoding in _BOMS:
-        if data.startswith(bom):
-            try:
-                text = data[len(bom):].decode(encoding)
-            except UnicodeDecodeError as error:
-                raise LoadError(source, f"cannot decode text: invalid {encoding.upper()} after its "
-                                        f"byte-order mark at byte {error.start + len(bom)}") from None
-            break
-    else:
-        if _looks_binary(data):
-            raise LoadError(source, "binary file, not text")
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError as error:
-            text = _decode_guessed(data, source, error)
-    if not text.strip():
-        raise LoadError(source, "empty document")
-    return text
-
-
-def _decode_guessed(data: bytes, source: str, utf8_error: UnicodeDecodeError) -> str:
-    from charset_normalizer import from_bytes
-
-    best = from_bytes(data).best()
-    candidates = {best.encoding, *best.could_be_from_charset} if best is not None else set()
-    if candidates & _GB_FAMILY:
-        try:
-            return data.decode("gb18030")
-        except UnicodeDecodeError as error:
-            raise LoadError(source, f"cannot decode text: not UTF-8 (byte {utf8_error.start}) and not "
-                                    f"valid GB18030 (byte {error.start})") from None
-    guess = f"; it looks like {best.encoding}, which kgraph does not read" if best is not None else ""
-    raise LoadError(source, f"cannot decode text: not UTF-8 or GB18030 (invalid UTF-8 at byte "
-                            f"{utf8_error.start}{guess})")
-
-
-def _normalise_newlines(text: str) -> str:
-    return text.replace("\r\n", "\n").replace("\r", "\n")
-
 
 # -- converting text to documents ---------------------------------------------------------------------
 
@@ -187,7 +95,7 @@ def document_from_text(text: str, id: str = "<text>", **fields: Any) -> Document
     unknown = set(fields) - set(_FIELDS)
     if unknown:
         raise TypeError(f"document_from_text() got unknown fields: {', '.join(sorted(unknown))}")
-    text = _normalise_newlines(text).lstrip("\ufeff")
+    text = normalise_newlines(text).lstrip("\ufeff")
     if not text.strip():
         raise LoadError(fields.get("source") or id, "empty document")
     return Document(
@@ -277,7 +185,7 @@ def _take(fields: dict[str, Any], *keys: str) -> str | None:
 
 
 def _markdown_document(text: str, name: str) -> Document:
-    fields, body = _split_front_matter(_normalise_newlines(text), name)
+    fields, body = _split_front_matter(normalise_newlines(text), name)
     clean, found = markdown_to_text(body)
     if not clean:
         raise LoadError(name, "empty document: no text after the front matter" if fields
@@ -318,7 +226,7 @@ def _jsonl_record(record: Any, where: str) -> Document:
         raise LoadError(where, 'no "text" field')
     if not isinstance(text, str):
         raise LoadError(where, f'"text" is a {type(text).__name__}, not a string')
-    text = _normalise_newlines(text)
+    text = normalise_newlines(text)
     if not text.strip():
         raise LoadError(where, "empty document")
     stated_id = _take(fields, "id")
@@ -391,27 +299,27 @@ def _iter_jsonl(reader: Any, name: str, max_bytes: int) -> Iterator[Document | L
 
 def load_text(path: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
     """A plain-text article; a short first line that is not a sentence is its title."""
-    return _text_document(decode_bytes(_read_bytes(path, max_bytes), path), path)
+    return _text_document(decode_bytes(read_bytes(path, max_bytes), path), path)
 
 
 def load_html(path: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
     """An HTML page reduced to clean text (see :func:`kgraph.text.html_to_text`)."""
-    return _html_document(decode_bytes(_read_bytes(path, max_bytes), path), path)
+    return _html_document(decode_bytes(read_bytes(path, max_bytes), path), path)
 
 
 def load_markdown(path: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
     """A Markdown article with optional YAML front matter; its body may mix in HTML."""
-    return _markdown_document(decode_bytes(_read_bytes(path, max_bytes), path), path)
+    return _markdown_document(decode_bytes(read_bytes(path, max_bytes), path), path)
 
 
 def load_jsonl(path: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Document | LoadError]:
     """One article per line: ``text`` required; ``id``, ``title``, ``url``, ``date``, ``publisher``
     optional, further keys go to ``meta``. ``max_bytes`` limits each line, not the file."""
-    with _open(path) as handle:
-        head = handle.peek(_SAMPLE)[:_SAMPLE] if hasattr(handle, "peek") else b""
+    with open_binary(path) as handle:
+        head = handle.peek(SAMPLE_BYTES)[:SAMPLE_BYTES] if hasattr(handle, "peek") else b""
         if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
             raise LoadError(path, "cannot decode text: UTF-16, but JSON Lines must be UTF-8")
-        if _looks_binary(head):
+        if looks_binary(head):
             raise LoadError(path, "binary file, not text")
         yield from _iter_jsonl(handle, path, max_bytes)
 
@@ -482,21 +390,6 @@ def read_document(path: str | os.PathLike, *, max_bytes: int = DEFAULT_MAX_BYTES
         if isinstance(item, LoadError):
             raise item
     raise LoadError(name, f"holds {len(documents)} documents, not one: read it with iter_documents()")
-
-
-def document_id(path: str, base: str) -> str:
-    """The id of the document in the file ``path``: its path relative to the folder ``base``, with ``/``
-    between folders, once ``.``, ``..`` and symbolic links are resolved; the absolute path of a file outside
-    ``base``. So however the path is spelled and wherever the command runs, a file has one id, and the ids
-    stay the same when ``base`` and the files are moved together."""
-    real, root = os.path.realpath(path), os.path.realpath(base)
-    try:
-        relative = os.path.relpath(real, root)
-    except ValueError:  # another drive (Windows)
-        relative = os.pardir
-    if relative == os.pardir or relative.startswith(os.pardir + os.sep):
-        relative = real
-    return relative.replace(os.sep, "/")
 
 
 def _with_id(item: Document | LoadError, path: str, doc_id: str) -> Document | LoadError:
@@ -616,7 +509,7 @@ def _iter_stdin(max_bytes: int) -> Iterator[Document | LoadError]:
     except LoadError as error:
         yield error
         return
-    text = _normalise_newlines(text).lstrip("\ufeff")
+    text = normalise_newlines(text).lstrip("\ufeff")
     extension = _sniff(text)
     if extension == ".jsonl":
         yield from _iter_jsonl(io.BytesIO(text.encode("utf-8")), STDIN, max_bytes)
@@ -660,8 +553,9 @@ def iter_documents(inputs: Iterable[str | os.PathLike], *, max_bytes: int = DEFA
     """Documents from files, folders (recursive, name order, known extensions only, hidden names
     skipped) and ``"-"`` (stdin, format sniffed), read lazily one at a time.
 
-    A file's document has the id :func:`document_id` gives: its path relative to ``base`` (by default the
-    working directory), e.g. ``articles/a.md`` (``corpus.jsonl:17`` for a JSON Lines record without an "id").
+    A file's document has the id :func:`kgraph.document_ids.document_id` gives: its path relative to ``base``
+    (by default the working directory), e.g. ``articles/a.md`` (``corpus.jsonl:17`` for a JSON Lines record
+    without an "id").
     Never raises for a bad input: each document that cannot be read is yielded as a LoadError, which names
     the input as it was given. ``max_bytes`` limits each file (each line of a JSON Lines file).
     """

@@ -1,4 +1,4 @@
-"""The `kgraph` command: build, query, validate and extract, driven through click's CliRunner.
+"""The `kgraph` command: build, query, validate, extract and its options, driven through click's CliRunner.
 
 Exit status contract (kgraph/cli.py): 0 success, 1 the command ran but something failed, 2 usage error or
 nothing to work on. Builds are shared through module-scoped fixtures to keep the run short.

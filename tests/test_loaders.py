@@ -9,7 +9,7 @@ import sys
 import pytest
 from conftest import SEED
 
-from kgraph import loaders
+from kgraph import decoding, loaders
 from kgraph.loaders import (
     LOADERS,
     SUPPORTED_EXTENSIONS,
@@ -345,7 +345,7 @@ def test_unreadable_file(tmp_path, monkeypatch):
     def refuse(file, *args, **kwargs):
         raise PermissionError(13, "Permission denied", str(file))
 
-    monkeypatch.setattr(loaders, "open", refuse, raising=False)  # runs as root too, unlike chmod
+    monkeypatch.setattr(decoding, "open", refuse, raising=False)  # runs as root too, unlike chmod
     assert load_error(path).problem == "cannot read file: permission denied"
 
 
@@ -396,8 +396,8 @@ def test_documents_are_read_lazily(tmp_path, monkeypatch):
     for name in ("a.txt", "b.txt", "c.txt"):
         write(tmp_path / name, name)
     reads = []
-    real = loaders._read_bytes
-    monkeypatch.setattr(loaders, "_read_bytes", lambda path, limit: reads.append(path) or real(path, limit))
+    real = loaders.read_bytes
+    monkeypatch.setattr(loaders, "read_bytes", lambda path, limit: reads.append(path) or real(path, limit))
     stream = iter_documents([tmp_path])
     assert next(stream).text == "a.txt"
     assert reads == [str(tmp_path / "a.txt")]

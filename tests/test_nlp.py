@@ -473,13 +473,11 @@ def test_find_dates_without_a_reference_year():
 
 
 def test_find_dates_rejects_impossible_dates():
-    import datetime
-
     from kgraph.nlp.dates import find_dates
 
-    for d in find_dates("2月30日与2月29日", DOC_DATE):
-        if d.is_full_date:
-            datetime.date.fromisoformat(d.value)
+    text = "2月30日与2月29日"
+    assert find_dates(text, DOC_DATE) == []  # no 30 February ever, no 29 February in 2023
+    assert [(d.text, d.value) for d in find_dates(text, "2024-05-01")] == [("2月29日", "2024-02-29")]  # a leap year
 
 
 # -- figures --------------------------------------------------------------------------------------------

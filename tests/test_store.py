@@ -469,10 +469,10 @@ def test_an_interrupted_build_keeps_what_it_finished(corpus, tmp_path, monkeypat
     write(corpus / "lanjing.md", LANJING)
     real = Corpus.add
 
-    def interrupted(self, extraction, segmenter="jieba"):  # a Prepared extraction, from the build
+    def interrupted(self, extraction, settings=None):  # a Prepared extraction, from the build
         if extraction.extraction.document.id.endswith("qingshi.md"):
             raise KeyboardInterrupt
-        return real(self, extraction, segmenter)
+        return real(self, extraction, settings)
 
     monkeypatch.setattr(Corpus, "add", interrupted)
     result = CliRunner().invoke(main, ["build", str(corpus), "-o", str(out)])

@@ -1,8 +1,8 @@
 """Build directories written by an older kgraph, brought up to date when they are opened.
 
-Manifest version 1 (kgraph before issue 12) named a file's document by its path as typed on the command line,
+Manifest version 1 (kgraph 0.1.0 before this change) named a file's document by its path as typed on the command line,
 so one file built as ``articles/a.md`` and as ``/home/me/news/articles/a.md`` was two documents, each fact
-counted twice. Version 2 names it by :func:`kgraph.loaders.document_id`, relative to the folder holding the
+counted twice. Version 2 names it by :func:`kgraph.document_ids.document_id`, relative to the folder holding the
 build directory. :func:`migrate_document_ids` renames the documents of a version 1 directory: the cached
 extraction is given the new id (no document is extracted again), stored under it, and the old entry removed;
 two old ids of one file leave one document.
@@ -15,11 +15,13 @@ import os
 import re
 from typing import TYPE_CHECKING
 
-from .loaders import SUPPORTED_EXTENSIONS, document_id
-from .model import Extraction
+from ..document_ids import document_id
+from ..loaders import SUPPORTED_EXTENSIONS
+from ..model import Extraction
 
 if TYPE_CHECKING:
-    from .corpus import Corpus
+    from ..settings import PipelineSettings
+    from .directory import Corpus
 
 log = logging.getLogger(__name__)
 
@@ -71,13 +73,17 @@ def reidentified(extraction: Extraction, new_id: str) -> Extraction:
     return Extraction(dataclasses.replace(extraction.document, id=new_id), entities, facts)
 
 
-def _segmenter_of(corpus: Corpus, doc_id: str, extraction: Extraction) -> str:
-    """The segmenter a document was extracted with: the one whose fingerprint the manifest holds."""
-    from .corpus import fingerprint
-    from .pipeline import SEGMENTERS
+def _settings_of(corpus: Corpus, doc_id: str, extraction: Extraction) -> PipelineSettings | None:
+    """The pipeline settings a document was extracted with, if they are among today's: the ones whose
+    fingerprint the manifest holds. None when no settings of this installation give it (another model or
+    lexicon version, or an older kgraph): the document's facts stay, and the next build extracts it again."""
+    from ..settings import SEGMENTERS, PipelineSettings
+    from .cache import fingerprint
 
     wanted = corpus.documents[doc_id]["fingerprint"]
-    return next((s for s in SEGMENTERS if fingerprint(extraction.document, s) == wanted), SEGMENTERS[0])
+    candidates = {PipelineSettings.make(segmenter, statistical) for segmenter in SEGMENTERS
+                  for statistical in (True, False)}
+    return next((s for s in candidates if fingerprint(extraction.document, s) == wanted), None)
 
 
 def migrate_document_ids(corpus: Corpus, base: str) -> int:
@@ -98,7 +104,10 @@ def migrate_document_ids(corpus: Corpus, base: str) -> int:
         if new_id in corpus.documents:  # the same file under another spelling, already there
             continue
         extraction = extractions[old_id]
-        corpus.add(reidentified(extraction, new_id), _segmenter_of(corpus, old_id, extraction))
+        settings = _settings_of(corpus, old_id, extraction)
+        corpus.add(reidentified(extraction, new_id), settings)
+        if settings is None:  # a fingerprint no build will give: the next build extracts the document again
+            corpus.documents[new_id]["fingerprint"] = "stale:" + corpus.documents[old_id]["fingerprint"]
     if moves:
         corpus.remove(list(moves))
         log.info("%s: %d document ids made independent of how their paths were typed (%s)", corpus.directory,
