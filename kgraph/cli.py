@@ -89,8 +89,6 @@ def build(inputs: tuple[str, ...], output: str, formats: tuple[str, ...], jobs: 
       kgraph build articles/ -o out/ --prune                      # out/ mirrors the folder
       kgraph build articles/ -o out/ --lang en                    # graph.html in English
     """
-    from tqdm import tqdm
-
     from .exporters import get_exporter
     from .pipeline import check_executor
 
@@ -107,11 +105,10 @@ def build(inputs: tuple[str, ...], output: str, formats: tuple[str, ...], jobs: 
         _fail(str(exc).replace("executor='dask' needs", "--executor dask needs").replace("scheduler='", "--scheduler '"))
     extract_options = {"executor": executor, "scheduler": scheduler}
     options = {"html": {"lang": lang}} if lang else None
-    bar = tqdm(desc="documents", unit="doc", disable=(not progress) if progress is not None else None,
-               file=sys.stderr, dynamic_ncols=True)
+    if prune and not use_store:
+        _fail("--prune needs the store: a build without --no-store")
+    bar = _ProgressBar(inputs, progress)
     if not use_store:
-        if prune:
-            _fail("--prune needs the store: a build without --no-store")
         _build_in_memory(inputs, output, formats, jobs, PipelineSettings.make(segmenter), bar, extract_options,
                          options)
     from .corpus import Corpus, CorpusError
@@ -121,7 +118,8 @@ def build(inputs: tuple[str, ...], output: str, formats: tuple[str, ...], jobs: 
         with Corpus(output) as corpus:
             report = corpus.build(inputs, settings=PipelineSettings.make(segmenter), n_process=jobs,
                                   formats=list(formats) or None, progress=lambda _item: bar.update(1), export=export,
-                                  extract_options=extract_options, prune=prune, options=options)
+                                  extract_options=extract_options, prune=prune, phase=bar.phase,
+                                  options=options)
     except (CorpusError, StoreError, ConnectionError) as exc:  # ConnectionError: no Dask scheduler there
         _fail(str(exc), EXIT_PARTIAL)
     finally:
@@ -143,6 +141,34 @@ def build(inputs: tuple[str, ...], output: str, formats: tuple[str, ...], jobs: 
     sys.exit(EXIT_PARTIAL if report.failures else EXIT_OK)
 
 
+class _ProgressBar:
+    """tqdm's bar labelled with the phase of the work (read, extract, store, prune, export), with the total and
+    an estimate of the time left when the inputs can be counted before the work starts (folders listed, lines
+    of JSON Lines files counted; not standard input)."""
+
+    def __init__(self, inputs: tuple[str, ...], enabled: bool | None):
+        from tqdm import tqdm
+
+        from .loaders import count_documents
+
+        disable = (not enabled) if enabled is not None else None  # None: shown when stderr is a terminal
+        shown = disable is False or (disable is None and sys.stderr.isatty())
+        total = count_documents(inputs) if shown else None  # no listing when nobody looks
+        self._bar = tqdm(desc="read", total=total, unit="doc", disable=disable, file=sys.stderr, dynamic_ncols=True)
+        self._phase = "read"
+
+    def update(self, n: int = 1) -> None:
+        self._bar.update(n)
+
+    def phase(self, name: str) -> None:
+        if name != self._phase:
+            self._phase = name
+            self._bar.set_description_str(name)  # redraws the line at once
+
+    def close(self) -> None:
+        self._bar.close()
+
+
 def _build_in_memory(inputs: tuple[str, ...], output: str, formats: tuple[str, ...], jobs: int,
                      settings: PipelineSettings, bar, extract_options: dict, options: dict | None) -> None:
     """`kgraph build --no-store`: extract everything in memory, write the files, exit."""
@@ -152,9 +178,14 @@ def _build_in_memory(inputs: tuple[str, ...], output: str, formats: tuple[str, .
 
     report = BuildReport()
     started = time.perf_counter()
+    bar.phase("extract")
     try:
-        kg = build_graph(list(inputs), settings=settings, n_process=jobs, report=report,
-                         progress=lambda _doc: bar.update(1), **extract_options)
+        kg = build_graph([Path(name) if name != "-" else name for name in inputs], settings=settings,
+                         n_process=jobs, report=report, progress=lambda _doc: bar.update(1),
+                         base=Path(output).absolute().parent, **extract_options)
+        if report.documents:
+            bar.phase("export")
+            written = save(kg, output, list(formats) or None, options)
     except ConnectionError as exc:  # no Dask scheduler there
         _fail(str(exc), EXIT_PARTIAL)
     finally:
@@ -163,7 +194,6 @@ def _build_in_memory(inputs: tuple[str, ...], output: str, formats: tuple[str, .
         click.echo(f"kgraph: skipped {failure}", err=True)
     if report.documents == 0:
         _fail("no document could be read" + (f" ({len(report.failures)} failed)" if report.failures else ""))
-    written = save(kg, output, list(formats) or None, options)
     elapsed = time.perf_counter() - started
     graph = kg.to_networkx()
     entities = sum(1 for _, d in graph.nodes(data=True) if d.get("kind") != "document")
@@ -192,9 +222,10 @@ def _open_corpus(directory: str):
 def remove(directory: str, ids: tuple[str, ...], export: bool) -> None:
     """Take documents out of DIRECTORY (written by `kgraph build`) and rewrite its files.
 
-    IDS are document identifiers as `kgraph build` read them: the path as given on its command line (or
-    found in a folder), or a JSON Lines record's "id"; DIRECTORY/manifest.json lists them. A document's
-    named graph, cached extraction and manifest entry go; entities no remaining document mentions go too.
+    IDS are document identifiers as `kgraph build` made them: a file's path relative to the folder holding
+    DIRECTORY (a path to the file, spelled any way, works too), or a JSON Lines record's "id";
+    DIRECTORY/manifest.json lists them. A document's named graph, cached extraction and manifest entry go;
+    entities no remaining document mentions go too.
 
     \b
     Example:
@@ -209,7 +240,8 @@ def remove(directory: str, ids: tuple[str, ...], export: bool) -> None:
     except (CorpusError, StoreError) as exc:
         _fail(str(exc), EXIT_PARTIAL)
     for doc_id in report.unknown:
-        click.echo(f"kgraph: {directory} holds no document {doc_id!r}", err=True)
+        click.echo(f"kgraph: unknown document id {doc_id!r}: {directory} holds no such document "
+                   f"(its ids are listed in {Path(directory) / 'manifest.json'})", err=True)
     held = (f"{report.entities} entities, {report.facts} facts" if export else "files not rewritten (--no-export)")
     click.echo(f"{len(report.removed)} removed, {len(report.unknown)} not found; {directory} holds "
                f"{report.total_documents} documents, {held}; {report.seconds:.1f} s", err=True)

@@ -28,8 +28,20 @@ class Exports:
         the default set."""
         from ..exporters import DEFAULT_FORMATS, get_exporter
 
-        chosen = list(formats) if formats else (self._manifest.get("formats") or list(DEFAULT_FORMATS))
+        chosen = (list(formats) if formats else
+                  self._manifest.get("wanted_formats") or self._manifest.get("formats") or list(DEFAULT_FORMATS))
         return list(dict.fromkeys(get_exporter(name).name for name in chosen))
+
+    def choose_formats(self, formats: Iterable[str]) -> None:
+        """Remember ``formats`` for the next export without exporting now (``kgraph build -f … --no-export``)."""
+        names = self.formats(formats)
+        if names != self._manifest.get("formats"):
+            self._manifest["wanted_formats"] = names
+            self._manifest["exports_current"] = False
+        else:
+            self._manifest.pop("wanted_formats", None)
+        self._dirty = True
+        self.flush()
 
     def export_paths(self, formats: Iterable[str] | None = None) -> list[Path]:
         from ..exporters import get_exporter
@@ -64,6 +76,7 @@ class Exports:
         entities, facts = self._fragments.counts()
         self._manifest["stats"] = {"entities": entities, "facts": facts}
         self._manifest["formats"] = names
+        self._manifest.pop("wanted_formats", None)
         self._manifest["exports_current"] = True
         self._dirty = True
         self.flush()
