@@ -33,7 +33,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .training import Sentence, Spans
+from .training_data import (
+    RESUME_LABELS,
+    DataPaths,
+    Sentence,
+    Spans,
+    known_titles,
+    read_char_tag_file,
+    read_cluener,
+)
 
 # Which gold-graph lists give which label, and the key of the surface strings in each entry.
 _ENTRY_LABELS = (("persons", "PERSON"), ("organizations", "ORGANIZATION"))
@@ -180,7 +188,7 @@ def read_annotated_news(folder: str | os.PathLike, *, known_titles: Iterable[str
 
     The article text is the file named in each JSON's ``"file"``, resolved as ``kgraph eval gold`` does.
     """
-    from .evaluation import read_gold_graph
+    from .datasets import read_gold_graph
 
     known_titles = set(known_titles)
     segmenter = _segmenter()
@@ -193,5 +201,27 @@ def read_annotated_news(folder: str | os.PathLike, *, known_titles: Iterable[str
     return articles
 
 
-__all__ = ["DEV_SHARE", "ProjectionCounts", "article_sentences", "is_dev_article", "project_article",
-           "read_annotated_news"]
+def annotated_news_split(paths: DataPaths, report: dict | None = None) -> tuple[list[Sentence], list[Sentence]]:
+    """(train, dev) sentences of the annotated news articles; dev is the held-out tenth, by article.
+
+    Job titles annotated in CLUENER and Resume train that are no title of an article's positions are
+    marked missing in that article (see :mod:`kgraph.annotated_news`).
+    """
+    if not paths.news_annotated.is_dir():
+        raise FileNotFoundError(f"annotated news articles not found: {paths.news_annotated}")
+    titles = known_titles([*read_cluener(paths.cluener_train), *read_char_tag_file(paths.resume_train, RESUME_LABELS)])
+    counts = ProjectionCounts()
+    articles = read_annotated_news(paths.news_annotated, known_titles=titles, counts=counts)
+    train = [s for name, sentences in articles.items() if not is_dev_article(name) for s in sentences]
+    dev = [s for name, sentences in articles.items() if is_dev_article(name) for s in sentences]
+    if report is not None:
+        report["news_articles"] = len(articles)
+        report["news_dev_articles"] = sorted(name for name in articles if is_dev_article(name))
+        report["news_train"] = len(train)
+        report["news_dev"] = len(dev)
+        report["news_projection"] = counts.as_dict()
+    return train, dev
+
+
+__all__ = ["DEV_SHARE", "ProjectionCounts", "annotated_news_split", "article_sentences", "is_dev_article",
+           "project_article", "read_annotated_news"]

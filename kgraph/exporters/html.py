@@ -25,12 +25,14 @@ import os
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..graph import KnowledgeGraph
 from ..iri import ID_NS
 from ..model import Kind
 from . import Edge, Exporter, Node, Summary, edge_sort_key, joined, write_files
+
+if TYPE_CHECKING:
+    from ..graph import KnowledgeGraph
 
 VIS_NETWORK_DIR = ("lib", "vis-9.1.2")  # the vis-network build shipped inside pyvis 0.3.2
 MAX_NODES = 400
