@@ -376,3 +376,21 @@ def test_scores_ignore_predictions_in_unknown_stretches():
     predicted = [[(0, 2, "PERSON"), (4, 6, "ORGANIZATION"), (8, 9, "PERSON")]]
     scores = training.score_spans(gold, predicted, ["PERSON", "ORGANIZATION"], unknown=[[(3, 7)]])
     assert (scores["ALL"].correct, scores["ALL"].predicted, scores["ALL"].gold) == (1, 2, 1)
+
+
+def test_model_card_documents_the_annotated_news_and_their_projection():
+    from kgraph.model_card import model_card
+
+    report = {"seed": 0, "size": {"width": 48, "depth": 6, "window": 1, "maxout_pieces": 2}, "steps": 10,
+              "news_articles": 20, "news_dev_articles": ["sina-0001.json", "sina-0002.json"], "news_train": 90,
+              "news_dev": 9, "news_copies": 3,
+              "news_projection": {"labelled": {"PERSON": 5, "ORGANIZATION": 7, "ROLE": 2}, "missing_optional": 1,
+                                  "missing_single_char": 0, "missing_cuts_word": 4, "missing_latin_run_on": 0,
+                                  "missing_other_title": 3, "missing_place": 6},
+              "dev_scores": {"news_annotated_dev": {"PERSON": {"p": 0.9, "r": 0.8, "f1": 0.847, "gold": 10}}}}
+    card = model_card(report, "kgraph train --max-steps 10", "ner_zh")
+    assert "2 articles are held" in card and "sina-0001, sina-0002" in card
+    assert "| PERSON / ORGANIZATION / ROLE spans labelled | 5 / 7 / 2 |" in card
+    assert "news_annotated, held-out articles | PERSON | 0.900 | 0.800 | **0.847** | 10 |" in card
+    without = model_card({"seed": 0, "size": {}}, "kgraph train", "ner_zh")
+    assert "no annotated news articles were used" in without
