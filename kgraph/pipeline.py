@@ -9,7 +9,6 @@ import logging
 import os
 import threading
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
 from .graph import KnowledgeGraph
@@ -70,12 +69,17 @@ def _extract_batch(batch: list[Document], settings: PipelineSettings,
     return extractions if then is None else [then(extraction) for extraction in extractions]
 
 
-def extract(documents: Iterable[Document], *, segmenter: str | None = None, n_process: int = 1,
+def extract(inputs: Iterable | str | os.PathLike | Document, *, segmenter: str | None = None, n_process: int = 1,
             batch_size: int = 16, executor: str = "local", scheduler=None,
-            then: Callable[[Extraction], Any] | None = None,
-            settings: PipelineSettings | None = None) -> Iterator[Any]:
-    """Extractions for a stream of documents, in input order, made with ``settings`` (default: the
-    :class:`~kgraph.settings.PipelineSettings` of ``segmenter``, else the defaults).
+            then: Callable[[Extraction], Any] | None = None, settings: PipelineSettings | None = None,
+            report: BuildReport | None = None, base: str | os.PathLike | None = None) -> Iterator[Any]:
+    """Extractions for a stream of inputs, in input order: paths (files, folders, .jsonl corpora, "-"),
+    texts or Documents, as :func:`build` takes them (see :func:`as_documents`), made with ``settings``
+    (default: the :class:`~kgraph.settings.PipelineSettings` of ``segmenter``, else the defaults).
+
+    An input that cannot be read raises its :class:`LoadError` (naming it and the problem), unless
+    ``report`` is given: then it is recorded in ``report.failures`` and skipped. ``base``: the folder
+    file ids are relative to (default: the working directory).
 
     ``then`` (a function that can be pickled, i.e. defined at a module's top level) is applied to each
     extraction where it was made, in the worker process, and its results are yielded instead: work that
@@ -90,6 +94,7 @@ def extract(documents: Iterable[Document], *, segmenter: str | None = None, n_pr
     """
     settings = resolve(settings, segmenter)  # validated here, before any work
     check_executor(executor, scheduler if executor == "dask" else None)
+    documents = _readable(inputs, report, base)
     if executor == "dask":
         yield from _extract_dask(documents, settings=settings, batch_size=batch_size, scheduler=scheduler,
                                  then=then)
@@ -192,28 +197,57 @@ def _extract_dask(documents: Iterable[Document], *, settings: PipelineSettings, 
             client.close()
 
 
-def _as_documents(inputs: Iterable) -> Iterator[Document | LoadError]:
-    """Paths (files, folders, "-") are read by the loaders; other strings are article text."""
+TEXT_HINT = "to pass this string as text, give kgraph.document_from_text(string) instead"
+
+
+def as_documents(inputs: Iterable | str | os.PathLike | Document, *,
+                 base: str | os.PathLike | None = None) -> Iterator[Document | LoadError]:
+    """The inputs of :func:`build` and :func:`extract` as documents, read lazily; what cannot be read is a
+    :class:`LoadError` value naming it. The one place that decides what an input is:
+
+    * a :class:`Document` (e.g. from :func:`kgraph.loaders.document_from_text`) is taken as it is: the way to
+      pass text that is never taken for a path;
+    * an ``os.PathLike`` is a path, and so is ``"-"`` (standard input);
+    * a string naming an existing file or folder is that path (a file's document id is its path relative to
+      ``base``, by default the working directory: see :func:`kgraph.document_ids.document_id`);
+    * a string that looks like a path (one line ending in a suffix kgraph reads, such as ``.md``, or holding
+      a path separator) and names nothing is an error, not text: a mistyped path must not become an article;
+    * any other string is the text of an article, with the id ``text-N`` (its position among the inputs).
+    """
     from .loaders import document_from_text, iter_documents
 
+    if isinstance(inputs, (str, os.PathLike, Document)):
+        inputs = [inputs]  # one input, not an iterable of characters
     for n, item in enumerate(inputs):
         if isinstance(item, Document):
             yield item
-        elif isinstance(item, os.PathLike) or (isinstance(item, str) and (item == "-" or _is_path(item))):
-            yield from iter_documents([item])
+        elif isinstance(item, os.PathLike) or (isinstance(item, str) and (item == "-" or _names_a_path(item))):
+            yield from iter_documents([item], base=base)
+        elif isinstance(item, str) and _looks_like_a_path(item):
+            yield LoadError(item, f"no such file or folder; {TEXT_HINT}")
         elif isinstance(item, str):
             yield document_from_text(item, id=f"text-{n + 1}")
         else:
             yield LoadError(repr(item)[:60], f"not a path, a text or a Document ({type(item).__name__})")
 
 
-def _is_path(item: str) -> bool:
-    if "\n" in item or len(item) > 4096:
-        return False
+def _could_be_a_path(item: str) -> bool:
+    return "\n" not in item and 0 < len(item) <= 4096 and "\0" not in item
+
+
+def _names_a_path(item: str) -> bool:
     try:
-        return Path(item).exists()
-    except OSError:
+        return _could_be_a_path(item) and os.path.exists(item)
+    except OSError:  # e.g. a name too long for the file system
         return False
+
+
+def _looks_like_a_path(item: str) -> bool:
+    from .loaders import SUPPORTED_EXTENSIONS
+
+    separators = [sep for sep in ("/", os.sep, os.altsep) if sep]
+    return _could_be_a_path(item) and (any(sep in item for sep in separators)
+                                       or os.path.splitext(item.strip())[1].lower() in SUPPORTED_EXTENSIONS)
 
 
 @dataclass
@@ -227,30 +261,34 @@ class BuildReport:
         return not self.failures
 
 
+def _readable(inputs, report: BuildReport | None, base=None) -> Iterator[Document]:
+    """The documents of ``inputs``; a LoadError is raised, or recorded in ``report`` and skipped."""
+    for item in as_documents(inputs, base=base):
+        if isinstance(item, LoadError):
+            if report is None:
+                raise item
+            log.info("skipped %s", item)  # callers report failures from the BuildReport
+            report.failures.append(item)
+            continue
+        yield item
+
+
 def build(inputs: Iterable | str, *, segmenter: str | None = None, n_process: int = 1,
           progress: Callable[[Document], None] | None = None, report: BuildReport | None = None,
-          executor: str = "local", scheduler=None, settings: PipelineSettings | None = None) -> KnowledgeGraph:
-    """Build a knowledge graph from paths (files, folders, .jsonl corpora, "-"), texts or Documents.
+          executor: str = "local", scheduler=None, settings: PipelineSettings | None = None,
+          base: str | os.PathLike | None = None) -> KnowledgeGraph:
+    """Build a knowledge graph from paths (files, folders, .jsonl corpora, "-"), texts or Documents (how a
+    string is told apart: :func:`as_documents`).
 
     A document that cannot be read is logged, recorded in ``report.failures`` and skipped; the others'
     results are kept. ``executor`` and ``scheduler`` choose where extraction runs (see :func:`extract`).
+    ``base``: the folder file ids are relative to (default: the working directory).
     """
     settings = resolve(settings, segmenter)
-    if isinstance(inputs, (str, os.PathLike, Document)):
-        inputs = [inputs]
     report = report if report is not None else BuildReport()
     kg = KnowledgeGraph()
-
-    def readable() -> Iterator[Document]:
-        for item in _as_documents(inputs):
-            if isinstance(item, LoadError):
-                log.info("skipped %s", item)  # callers report failures from the BuildReport
-                report.failures.append(item)
-                continue
-            yield item
-
-    for extraction in extract(readable(), settings=settings, n_process=n_process, executor=executor,
-                              scheduler=scheduler):
+    for extraction in extract(inputs, settings=settings, n_process=n_process, executor=executor,
+                              scheduler=scheduler, report=report, base=base):
         kg.add(extraction)
         report.documents += 1
         report.characters += len(extraction.document.text)

@@ -10,7 +10,6 @@ from __future__ import annotations
 import dataclasses
 import functools
 import hashlib
-from importlib import resources
 from typing import Any
 
 SEGMENTERS = ("jieba", "char")
@@ -89,7 +88,9 @@ def bundled_model_version() -> str | None:
 @functools.lru_cache(maxsize=1)
 def lexicon_version() -> str:
     """A digest of the lexicon files (``ontology/lexicons``) the rules and the segmenter read."""
-    folder = resources.files("kgraph.ontology.lexicons")
+    from .resources import ontology_files
+
+    folder = ontology_files().joinpath("lexicons")
     files = sorted((f for f in folder.iterdir() if f.is_file() and f.name.endswith((".txt", ".tsv"))),
                    key=lambda f: f.name)
     return _digest(chunk for f in files for chunk in (f.name.encode(), f.read_bytes()))

@@ -8,13 +8,13 @@ are kept as strict xfail tests, so each documents a gap until it is fixed.
 from __future__ import annotations
 
 import re
-from importlib import resources
 
 import pytest
 
 from kgraph.loaders import document_from_text
 from kgraph.model import Extraction, Kind, Rel
 from kgraph.pipeline import PIPES, extract, extract_one, make_nlp
+from kgraph.resources import ontology_files
 
 DOC_DATE = "2023-05-10"
 SEED_NAMES = ("笑古", "马宏彬", "张一鹏", "李丛杉", "叶歆", "小虫", "莱润", "YeXin")
@@ -575,7 +575,7 @@ def test_two_processes_give_the_same_extractions(article_extractions):
 
 # -- lexicons ---------------------------------------------------------------------------------------------
 def lexicon_files():
-    folder = resources.files("kgraph.ontology.lexicons")
+    folder = ontology_files().joinpath("lexicons")
     return sorted((p for p in folder.iterdir() if p.name.endswith((".txt", ".tsv"))), key=lambda p: p.name)
 
 

@@ -14,7 +14,8 @@ Layout of ``DIR``:
     document's own graph (:mod:`kgraph.fragments`): a change recomputes the fragments it touches and the files
     are put together again from them;
 ``manifest.json``
-    document id -> fingerprint (a hash of the text, the metadata, the pipeline settings and the kgraph version),
+    document id (a file's path relative to the folder holding ``DIR``, see :func:`kgraph.document_ids.document_id`;
+    a directory of manifest version 1 is migrated when opened, :mod:`kgraph.corpus.migration`) -> fingerprint (a hash of the text, the metadata, the pipeline settings and the kgraph version),
     graph IRI, cache file and the name the document gives each entity; plus the export formats of the
     directory, whether the exports are current and whether a process is writing the directory;
 ``graph.ttl``, ``graph.trig``, ... (the export files)

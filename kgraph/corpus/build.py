@@ -49,18 +49,22 @@ class Builds:
               formats: Iterable[str] | None = None,
               progress: Callable[[Document | LoadError], None] | None = None,
               extract_options: dict[str, Any] | None = None, export: bool = True,
-              prune: bool = False) -> CorpusReport:
+              prune: bool = False, phase: Callable[[str], None] | None = None,
+              options: dict[str, dict[str, Any]] | None = None) -> CorpusReport:
         """Add the documents of ``inputs`` (files, folders, .jsonl corpora, "-"), streaming: a document
         whose fingerprint the manifest already holds is skipped without extraction, a new one is added, a
         changed one replaces its previous version. Then the exports are rewritten if anything changed
         (unless ``export`` is false: then only the store is updated, and the next build that exports
         catches up). ``extract_options`` go to :func:`kgraph.pipeline.extract` (``executor``, ``scheduler``,
-        ``batch_size``).
+        ``batch_size``); ``options`` to the exporters (see :meth:`export`; given, the files are rewritten).
 
         A document that cannot be read, extracted or stored is recorded in ``report.failures``; the others
         are kept. ``prune``: afterwards, remove the documents the directory holds that ``inputs`` did not give,
         unless an input failed (a broken JSON Lines record does not say which document it was: nothing is
         removed then, ``report.prune_skipped`` says so).
+
+        ``progress`` is called once per document read (extracted, unchanged or failed), ``phase`` with what the
+        build turns to: ``"extract"``, ``"store"`` (one document into the store), ``"prune"``, ``"export"``.
         """
         from ..loaders import iter_documents
 
@@ -71,9 +75,11 @@ class Builds:
             self.open()  # lock first, then trust the manifest
 
         seen: set[str] = set()  # the ids of the documents the inputs gave
+        phase = phase or (lambda _name: None)
+        phase("extract")
 
         def to_extract() -> Iterator[Document]:
-            for item in iter_documents(inputs):
+            for item in iter_documents(inputs, base=self.base):
                 if not isinstance(item, LoadError):
                     seen.add(item.id)
                 if isinstance(item, LoadError):
@@ -93,6 +99,7 @@ class Builds:
                     report.failures.append(outcome)
                 else:
                     document = outcome.extraction.document
+                    phase("store")
                     try:
                         status = self.add(outcome, settings)
                     except Exception as exc:  # noqa: BLE001 - the other documents go on
@@ -108,15 +115,21 @@ class Builds:
                             report.changed += 1
                 if progress:
                     progress(outcome if isinstance(outcome, LoadError) else outcome.extraction.document)
+                phase("extract")
         finally:
             self.flush()
         if prune and self._store is not None:
+            phase("prune")
             if report.failures:
                 report.prune_skipped = True
             else:
                 report.removed, _ = self.remove(sorted(set(self.documents) - seen))
         if self._store is not None and export:
-            report.written = self.export_paths(formats) if self.exports_current(formats) else self.export(formats)
+            phase("export")
+            report.written = (self.export_paths(formats) if self.exports_current(formats) and not options
+                              else self.export(formats, options))
+        elif self._store is not None and formats:
+            self.choose_formats(formats)
         self._fill_totals(report)
         report.seconds = time.perf_counter() - started
         return report
@@ -127,7 +140,7 @@ class Builds:
         started = time.perf_counter()
         report = CorpusReport()
         report.removed, report.unknown = self.remove(ids)
-        if export:
+        if export and report.removed:  # nothing removed: nothing to rewrite, and nothing said to be written
             report.written = self.export_paths(formats) if self.exports_current(formats) else self.export(formats)
         self._fill_totals(report)
         report.seconds = time.perf_counter() - started

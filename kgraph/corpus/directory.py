@@ -17,7 +17,7 @@ from .build import Builds
 from .cache import cache_name, extraction_from_data, extraction_to_data, fingerprint
 from .export import Exports
 from .extract import Prepared, prepare
-from .manifest import CorpusError, ManifestFile
+from .manifest import MANIFEST_VERSION, CorpusError, ManifestFile
 from .names import NameIndex
 from .repair import Repair
 
@@ -60,11 +60,33 @@ class Corpus(ManifestFile, NameIndex, Repair, Exports, Builds):
             thorough = bool(self._manifest.get("writing"))
             store_changed = self._reconcile(thorough=thorough)
             self._open_fragments(rdf_changed=thorough or store_changed)
+            if self._manifest["version"] != MANIFEST_VERSION:
+                from .migration import migrate_document_ids
+
+                migrate_document_ids(self, str(self.base))
+                self._manifest["version"] = MANIFEST_VERSION
+                self._dirty = True
+                self.flush()
         except BaseException:
             self._store.close()
             self._store = None
             raise
         return self
+
+    @property
+    def base(self) -> Path:
+        """The folder the ids of files are relative to (see :func:`kgraph.document_ids.document_id`): the one
+        holding the directory, so that ``kgraph build articles/ -o out/`` names ``articles/a.md``."""
+        return Path(os.path.abspath(self.directory)).parent
+
+    def known_id(self, name: str) -> str:
+        """The id of a document given by its id, or by a path to its file spelled any way."""
+        if name in self.documents:
+            return name
+        from ..document_ids import document_id
+
+        as_path = document_id(name, str(self.base))  # relative to the working directory, or absolute
+        return as_path if as_path in self.documents else name
 
     @property
     def store(self):
@@ -186,7 +208,7 @@ class Corpus(ManifestFile, NameIndex, Repair, Exports, Builds):
         documents' entities their new preferred names, in the same transaction). Returns (removed ids, ids
         the directory does not hold)."""
         self.open()
-        wanted = list(dict.fromkeys(ids))
+        wanted = list(dict.fromkeys(self.known_id(doc_id) for doc_id in ids))
         removed = [doc_id for doc_id in wanted if doc_id in self.documents]
         unknown = [doc_id for doc_id in wanted if doc_id not in self.documents]
         if not removed:

@@ -5,6 +5,7 @@ import logging
 import time
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 log = logging.getLogger(__name__)
 
@@ -27,8 +28,20 @@ class Exports:
         the default set."""
         from ..exporters import DEFAULT_FORMATS, get_exporter
 
-        chosen = list(formats) if formats else (self._manifest.get("formats") or list(DEFAULT_FORMATS))
+        chosen = (list(formats) if formats else
+                  self._manifest.get("wanted_formats") or self._manifest.get("formats") or list(DEFAULT_FORMATS))
         return list(dict.fromkeys(get_exporter(name).name for name in chosen))
+
+    def choose_formats(self, formats: Iterable[str]) -> None:
+        """Remember ``formats`` for the next export without exporting now (``kgraph build -f … --no-export``)."""
+        names = self.formats(formats)
+        if names != self._manifest.get("formats"):
+            self._manifest["wanted_formats"] = names
+            self._manifest["exports_current"] = False
+        else:
+            self._manifest.pop("wanted_formats", None)
+        self._dirty = True
+        self.flush()
 
     def export_paths(self, formats: Iterable[str] | None = None) -> list[Path]:
         from ..exporters import get_exporter
@@ -39,15 +52,17 @@ class Exports:
         return (bool(self._manifest.get("exports_current")) and self.formats(formats) == self._manifest.get("formats")
                 and all(path.is_file() for path in self.export_paths(formats)))
 
-    def export(self, formats: Iterable[str] | None = None) -> list[Path]:
+    def export(self, formats: Iterable[str] | None = None,
+               options: dict[str, dict[str, Any]] | None = None) -> list[Path]:
         """Rewrite the export files (each atomically) from their fragments, after recomputing the fragments of
         what changed since the last export (see :mod:`kgraph.fragments`). Files of formats the directory was
-        exported in before but no longer is are deleted, so no stale file remains."""
+        exported in before but no longer is are deleted, so no stale file remains. ``options``: format name ->
+        the options of its exporter (see :func:`kgraph.exporters.save`)."""
         from ..exporters import get_exporter
 
         self.open()
         names = self.formats(formats)
-        exporters = [get_exporter(name) for name in names]
+        exporters = [get_exporter(name, **(options or {}).get(name, {})) for name in names]
         started = time.perf_counter()
         self._fragments.refresh(self.store, exporters, self._graphs)
         log.info("brought the fragments up to date in %.2f s", time.perf_counter() - started)
@@ -61,6 +76,7 @@ class Exports:
         entities, facts = self._fragments.counts()
         self._manifest["stats"] = {"entities": entities, "facts": facts}
         self._manifest["formats"] = names
+        self._manifest.pop("wanted_formats", None)
         self._manifest["exports_current"] = True
         self._dirty = True
         self.flush()

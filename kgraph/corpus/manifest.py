@@ -11,7 +11,7 @@ from typing import Any
 from ..io import atomic_write
 
 MANIFEST_NAME = "manifest.json"
-MANIFEST_VERSION = 1
+MANIFEST_VERSION = 2  # 2: file ids relative to the folder holding the directory (1: as typed; migrated)
 
 
 def is_corpus(directory: str | os.PathLike) -> bool:
@@ -41,7 +41,7 @@ class ManifestFile:
             return self._empty_manifest()
         except (OSError, ValueError) as exc:
             raise CorpusError(f"{path}: cannot read the manifest: {exc}") from exc
-        if not isinstance(manifest, dict) or manifest.get("version") != MANIFEST_VERSION:
+        if not isinstance(manifest, dict) or manifest.get("version") not in (1, MANIFEST_VERSION):
             raise CorpusError(f"{path}: not a kgraph manifest of version {MANIFEST_VERSION}")
         return manifest
 
