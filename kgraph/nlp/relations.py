@@ -141,6 +141,8 @@ def _emit_position(a: Analysis, p: Mention, seg: dict, pos: int) -> None:
         conf -= C.UNSURE_ORGANIZATION_DISCOUNT
     if title.lstrip("前原") not in a.lex.titles:
         conf -= C.COMPOUND_TITLE_DISCOUNT
+    if a.entities[p.ref].confidence < C.KNOWN_PERSON:
+        conf -= C.UNSURE_PERSON_DISCOUNT
     if org is None:
         a.add_fact(Rel.JOB_TITLE, p.ref, role, pos, conf, title=title, former=seg["former"])
         return

@@ -103,7 +103,7 @@ def named_units(a, emit) -> None:
                 break
             if rest[0].isascii() and rest[0].isalnum() and surface[k - 1].isascii():
                 continue  # LVMH is not a unit of LV
-            if any(rest.startswith(n) for n in names if len(n) >= 2):
+            if any(rest.startswith(n) for n in names if len(n) >= 2 and n not in a.lex.org_suffixes):
                 break  # 恒大法拉第未来: two names joined, not a unit
             if len(rest) < 2 and not rest.isascii():
                 break
