@@ -14,12 +14,12 @@ __version__ = "0.1.0"
 
 logging.getLogger(__name__).addHandler(logging.NullHandler())
 
-__all__ = ["build", "extract", "KnowledgeGraph", "__version__"]
+__all__ = ["build", "extract", "Text", "KnowledgeGraph", "__version__"]
 
 
 def __getattr__(name: str):
     # Heavy modules (spaCy, rdflib) load only when their entry points are first used.
-    if name in ("build", "extract"):
+    if name in ("build", "extract", "Text"):
         from . import pipeline
 
         return getattr(pipeline, name)

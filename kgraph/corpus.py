@@ -329,6 +329,8 @@ class Corpus:
         owns and cache files no entry names, restore missing graphs from the cache. ``thorough`` (after a
         build that did not close, e.g. killed): also take every document's names from its cache and
         rewrite each graph that differs from what its cache gives. Returns whether the store changed."""
+        from .rdf import ntriples_lines
+
         store, documents = self._store, self.documents
         store_changed = False
         present = store.graph_names()
@@ -362,7 +364,7 @@ class Corpus:
         for doc_id, (graph, triples) in sorted(caches.items()):
             if thorough or graph not in present:
                 expected = self._harmonised(doc_id, triples, documents[doc_id].get("names", {}))
-                if graph not in present or store.graph_ntriples(graph).decode("utf-8").splitlines() != expected:
+                if graph not in present or ntriples_lines(store.graph_ntriples(graph)) != expected:
                     store.replace_graph(graph, expected)
                     self._dirty = store_changed = True
         if thorough:
@@ -487,7 +489,7 @@ class Corpus:
         whose entity gets a new preferred name) make the change; should either fail, the previous version
         stays and the error is raised.
         """
-        from .rdf import subject_of
+        from .rdf import ntriples_lines, subject_of
         from .store import own_names
 
         prepared = extraction if isinstance(extraction, Prepared) else prepare(extraction)  # nothing written yet
@@ -513,7 +515,7 @@ class Corpus:
         subjects = {subject_of(line) for line in triples} | {f"<{iri}>" for iri in renamed}
         if previous is not None:
             subjects |= {subject_of(line) for line in
-                         store.graph_ntriples(previous["graph"]).decode("utf-8").splitlines()}
+                         ntriples_lines(store.graph_ntriples(previous["graph"]))}
         cache = self.directory / entry["cache"]
         old_cache = cache.read_bytes() if previous is not None and cache.is_file() else None
         with atomic_write(cache) as fh:
@@ -554,14 +556,14 @@ class Corpus:
         def preferred(iri: str) -> str:
             return self._preferred(iri, after[iri]) if iri in after else self._preferred(iri)
 
-        from .rdf import subject_of
+        from .rdf import ntriples_lines, subject_of
 
         graphs = self._relabelled_graphs(renamed, set(removed), preferred)
         self._begin_writing()
         drop = [self.documents[doc_id]["graph"] for doc_id in removed]
         subjects = {f"<{iri}>" for iri in renamed}
         for graph in drop:
-            subjects |= {subject_of(line) for line in self.store.graph_ntriples(graph).decode("utf-8").splitlines()}
+            subjects |= {subject_of(line) for line in self.ntriples_lines(store.graph_ntriples(graph))}
         self.store.replace_graphs(graphs, drop=drop)
         for doc_id in removed:
             entry = self.documents.pop(doc_id)

@@ -12,10 +12,13 @@ when the file cannot be read.
 from __future__ import annotations
 
 import codecs
+import dataclasses
 import importlib
 import io
 import json
+import logging
 import os
+import re
 import stat
 import sys
 from collections.abc import Callable, Iterable, Iterator
@@ -27,8 +30,10 @@ from kgraph.text import closing_credit, html_to_text, markdown_to_text, normalis
 __all__ = [
     "DEFAULT_MAX_BYTES", "LOADERS", "SUPPORTED_EXTENSIONS", "decode_bytes", "document_from_text",
     "iter_documents", "load_html", "load_jsonl", "load_markdown", "load_text", "read_document",
-    "register_loader",
+    "register_loader", "without_lone_surrogates",
 ]
+
+log = logging.getLogger(__name__)
 
 DEFAULT_MAX_BYTES = 20_000_000
 STDIN = "<stdin>"
@@ -130,6 +135,30 @@ def _normalise_newlines(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _replace_surrogates(value: Any) -> Any:
+    if isinstance(value, str):
+        return _LONE_SURROGATE.sub("\ufffd", value)
+    if isinstance(value, tuple):
+        return tuple(_replace_surrogates(item) for item in value)
+    return value
+
+
+def without_lone_surrogates(document: Document) -> Document:
+    """``document`` with every lone surrogate (U+D800..U+DFFF, e.g. from a JSON ``"\\ud800"`` escape or a
+    Python string) replaced by U+FFFD, with a warning naming the document. Such a character cannot be written
+    as UTF-8: it is decided here, once, at loading, what it becomes, so no later step meets it."""
+    values = {field.name: getattr(document, field.name) for field in dataclasses.fields(document)}
+    cleaned = {name: _replace_surrogates(value) for name, value in values.items()}
+    if cleaned == values:
+        return document
+    log.warning("%s: lone surrogate characters (not Unicode text) replaced by U+FFFD",
+                cleaned["source"] or cleaned["id"])
+    return Document(**cleaned)
+
+
 # -- converting text to documents ---------------------------------------------------------------------
 
 _FIELDS = ("title", "url", "date", "publisher", "source", "meta")
@@ -189,7 +218,7 @@ def document_from_text(text: str, id: str = "<text>", **fields: Any) -> Document
     text = _normalise_newlines(text).lstrip("\ufeff")
     if not text.strip():
         raise LoadError(fields.get("source") or id, "empty document")
-    return Document(
+    return without_lone_surrogates(Document(
         id=id,
         text=text,
         title=fields.get("title") or _title_from_first_line(text),
@@ -198,7 +227,7 @@ def document_from_text(text: str, id: str = "<text>", **fields: Any) -> Document
         publisher=fields.get("publisher") or closing_credit(text),
         source=fields.get("source"),
         meta=_freeze_meta(fields.get("meta")),
-    )
+    ))
 
 
 def _text_document(text: str, name: str) -> Document:
@@ -590,10 +619,19 @@ def iter_documents(inputs: Iterable[str | os.PathLike], *,
     skipped) and ``"-"`` (stdin, format sniffed), read lazily one at a time.
 
     Never raises for a bad input: each document that cannot be read is yielded as a LoadError.
-    ``max_bytes`` limits each file (each line of a JSON Lines file).
+    ``max_bytes`` limits each file (each line of a JSON Lines file). Lone surrogates become U+FFFD
+    (:func:`without_lone_surrogates`).
     """
     if isinstance(inputs, (str, bytes, os.PathLike)):
         inputs = [inputs]  # one path, not an iterable of characters
+    for item in _iter_inputs(inputs, max_bytes):
+        if isinstance(item, LoadError):  # a file name that is not UTF-8 holds surrogates too
+            yield LoadError(_replace_surrogates(item.source), _replace_surrogates(item.problem))
+        else:
+            yield without_lone_surrogates(item)
+
+
+def _iter_inputs(inputs: Iterable[str | os.PathLike], max_bytes: int) -> Iterator[Document | LoadError]:
     for item in inputs:
         name = os.fsdecode(item)
         if name == "-":

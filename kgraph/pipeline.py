@@ -51,16 +51,96 @@ def _to_extraction(doc, document: Document) -> Extraction:
                       [fact_from_data(f) for f in doc._.kg_facts or []])
 
 
-def _make_doc(nlp, document: Document):
-    doc = nlp.make_doc(document.text)
+def _make_doc(nlp, document: Document, start: int = 0, end: int | None = None):
+    doc = nlp.make_doc(document.text if start == 0 and end is None else document.text[start:end])
     doc._.kg_doc_id = document.id
     doc._.kg_doc_date = document.date
     return doc
 
 
+def _piece_docs(nlp, documents: Iterable[Document]) -> Iterator[tuple[Any, tuple[Document, int, bool]]]:
+    """(spaCy doc, (document, offset of the piece, whether it is the document's last piece)) for each piece."""
+    for document in documents:
+        spans = pieces(document.text)
+        for n, (start, end) in enumerate(spans):
+            yield _make_doc(nlp, document, start, end), (document, start, n == len(spans) - 1)
+
+
+def _extractions(processed: Iterable[tuple[Any, tuple[Document, int, bool]]]) -> Iterator[Extraction]:
+    """The extraction of each document from its processed pieces, in order (see :func:`pieces`)."""
+    parts: list[tuple[int, Any]] = []
+    for doc, (document, offset, last) in processed:
+        parts.append((offset, doc))
+        if last:
+            yield _to_extraction(doc, document) if len(parts) == 1 else _joined(document, parts)
+            parts = []
+
+
 def extract_one(document: Document, segmenter: str = "jieba") -> Extraction:
     nlp = make_nlp(segmenter)
-    return _to_extraction(nlp(_make_doc(nlp, document)), document)
+    return next(_extractions((nlp(doc), context) for doc, context in _piece_docs(nlp, [document])))
+
+
+# -- long documents: processed in pieces -------------------------------------------------------------------
+
+PIECE_CHARS = 20_000
+"""A document longer than this is processed in pieces of at most this many characters, cut at a paragraph break
+(else after a sentence end, a clause mark or a space; a piece without any is cut at the limit). Every analysis
+works within a piece, so its cost does not grow with the document, and spaCy's ``max_length`` (1,000,000) is
+never reached. Offsets stay relative to the whole text; an entity found in several pieces is one entity."""
+
+_CUT_AFTER = ("\n", "。！？!?…", "；，、;,：:", " \t\u3000")
+
+
+def pieces(text: str, limit: int = PIECE_CHARS) -> list[tuple[int, int]]:
+    """(start, end) of the pieces ``text`` is processed in: one piece unless it is longer than ``limit``."""
+    spans = []
+    start = 0
+    while len(text) - start > limit:
+        end = start + limit
+        for marks in _CUT_AFTER:  # the latest mark of the most separating kind in the second half
+            cut = max(text.rfind(mark, start + limit // 2, end) for mark in marks)
+            if cut >= 0:
+                end = cut + 1
+                break
+        spans.append((start, end))
+        start = end
+    spans.append((start, len(text)))
+    return spans
+
+
+def _joined(document: Document, parts: list[tuple[int, Any]]) -> Extraction:
+    """One extraction from the processed pieces of ``document``: offsets (mentions, evidence, the ``#offset`` of
+    statement and figure keys) shifted to the whole text, an entity found in several pieces merged."""
+    prefix = f"{document.id}#"
+
+    def key(value: str, offset: int) -> str:
+        rest = value[len(prefix):] if value.startswith(prefix) else ""
+        return f"{prefix}{int(rest) + offset}" if rest.isdigit() else value
+
+    entities: dict[tuple[str, str], Any] = {}
+    facts = []
+    for offset, doc in parts:
+        piece = _to_extraction(doc, document)
+        for entity in piece.entities:
+            entity.mentions = [(start + offset, end + offset) for start, end in entity.mentions]
+            if "key" in entity.props:
+                entity.props["key"] = key(entity.props["key"], offset)
+            known = entities.setdefault(entity.ref, entity)
+            if known is not entity:
+                known.mentions += entity.mentions
+                known.aliases |= entity.aliases
+                known.confidence = max(known.confidence, entity.confidence)
+                known.subtype = known.subtype or entity.subtype
+                for name, value in entity.props.items():
+                    known.props.setdefault(name, value)
+        for fact in piece.facts:
+            fact.subject = (fact.subject[0], key(fact.subject[1], offset))
+            fact.object = (fact.object[0], key(fact.object[1], offset))
+            fact.evidence.start += offset
+            fact.evidence.end += offset
+            facts.append(fact)
+    return Extraction(document, list(entities.values()), facts)
 
 
 def _extract_batch(batch: list[Document], segmenter: str, then: Callable[[Extraction], Any] | None = None) -> list:
@@ -91,9 +171,8 @@ def extract(documents: Iterable[Document], *, segmenter: str = "jieba", n_proces
         return
     if n_process <= 1:
         nlp = make_nlp(segmenter)
-        docs = ((_make_doc(nlp, d), d) for d in documents)
-        for doc, document in nlp.pipe(docs, as_tuples=True, batch_size=batch_size):
-            extraction = _to_extraction(doc, document)
+        processed = nlp.pipe(_piece_docs(nlp, documents), as_tuples=True, batch_size=batch_size)
+        for extraction in _extractions(processed):
             yield extraction if then is None else then(extraction)
         return
     import concurrent.futures as cf
@@ -189,27 +268,40 @@ def _extract_dask(documents: Iterable[Document], *, segmenter: str, batch_size: 
             client.close()
 
 
+class Text(str):
+    """A string that is article text, never a path: ``kgraph.build([kgraph.Text(untrusted)])`` reads no file
+    whatever the string holds. (A plain string is read as a path when it names one; see :func:`build`.)"""
+
+    __slots__ = ()
+
+
 def _as_documents(inputs: Iterable) -> Iterator[Document | LoadError]:
-    """Paths (files, folders, "-") are read by the loaders; other strings are article text."""
-    from .loaders import document_from_text, iter_documents
+    """What ``build`` and ``extract`` take, as documents: the one place inputs are told apart. A :class:`Text` is
+    text; a plain string is a path (a file, a folder, "-") when it names one, else text; a path object is a path;
+    a Document is taken as it is. Blank text is a LoadError ("empty text"); lone surrogates become U+FFFD."""
+    from .loaders import document_from_text, iter_documents, without_lone_surrogates
 
     for n, item in enumerate(inputs):
         if isinstance(item, Document):
-            yield item
-        elif isinstance(item, os.PathLike) or (isinstance(item, str) and (item == "-" or _is_path(item))):
+            yield without_lone_surrogates(item)
+        elif isinstance(item, os.PathLike) or (isinstance(item, str) and not isinstance(item, Text)
+                                               and (item == "-" or _is_path(item))):
             yield from iter_documents([item])
         elif isinstance(item, str):
-            yield document_from_text(item, id=f"text-{n + 1}")
+            if not item.strip():
+                yield LoadError(f"text-{n + 1}", "empty text")
+            else:
+                yield document_from_text(str(item), id=f"text-{n + 1}")
         else:
             yield LoadError(repr(item)[:60], f"not a path, a text or a Document ({type(item).__name__})")
 
 
 def _is_path(item: str) -> bool:
-    if "\n" in item or len(item) > 4096:
+    if "\n" in item or len(item) > 4096 or not item.strip():
         return False
     try:
         return Path(item).exists()
-    except OSError:
+    except (OSError, ValueError):  # ValueError: a NUL character
         return False
 
 
@@ -229,9 +321,14 @@ def build(inputs: Iterable | str, *, segmenter: str = "jieba", n_process: int = 
           executor: str = "local", scheduler=None) -> KnowledgeGraph:
     """Build a knowledge graph from paths (files, folders, .jsonl corpora, "-"), texts or Documents.
 
-    A document that cannot be read is logged, recorded in ``report.failures`` and skipped; the others'
-    results are kept. ``executor`` and ``scheduler`` choose where extraction runs (see :func:`extract`).
+    A plain string is read as a path when it names an existing file or folder, else as article text; wrap a
+    string in :class:`Text` to say it is text, never a path (untrusted input). A document that cannot be read
+    (blank text included) is logged, recorded in ``report.failures`` and skipped; the others' results are kept.
+    Given one string alone that is blank, build raises LoadError ("empty text"): there is nothing to build.
+    ``executor`` and ``scheduler`` choose where extraction runs (see :func:`extract`).
     """
+    if isinstance(inputs, str) and not inputs.strip():
+        raise LoadError("text-1", "empty text")
     if isinstance(inputs, (str, os.PathLike, Document)):
         inputs = [inputs]
     report = report if report is not None else BuildReport()
