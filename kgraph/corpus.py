@@ -39,6 +39,7 @@ import itertools
 import json
 import logging
 import os
+import shutil
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -206,8 +207,9 @@ class CorpusError(Exception):
 
 
 class Corpus:
-    """A ``kgraph build`` output directory backed by a store. Nothing is created on disk until a
-    document is stored, so a build that reads nothing leaves no directory behind.
+    """A ``kgraph build`` output directory backed by a store. Opening it makes the directory (atomically) and
+    locks the store before anything else, so a second build into it is refused at once; a build that stores
+    no document removes the directory it made, so a build that reads nothing leaves no directory behind.
 
     The cached extraction of each document is the source of truth: the store's graph of a document is
     its triples with names harmonised (:func:`kgraph.store.harmonise_names`), the manifest is an index.
@@ -223,6 +225,7 @@ class Corpus:
         self._preferred_names: dict[str, str] = {}  # entity IRI -> its preferred name, as far as computed
         self._last_flush = time.monotonic()
         self._dirty = False
+        self._created = False  # this object made the directory: remove it again if no document was stored
 
     # -- opening ----------------------------------------------------------------------------------
     @staticmethod
@@ -252,8 +255,13 @@ class Corpus:
 
         if self.directory.exists() and not self.directory.is_dir():
             raise CorpusError(f"{self.directory}: exists and is not a directory")
-        self.directory.mkdir(parents=True, exist_ok=True)
-        self._store = GraphStore(store_path(self.directory))
+        self.directory.parent.mkdir(parents=True, exist_ok=True)
+        try:  # atomic: of two builds that start at once, one makes the directory; either may lock it first
+            self.directory.mkdir()
+            self._created = True
+        except FileExistsError:
+            pass
+        self._store = GraphStore(store_path(self.directory))  # the lock; StoreLockedError when in use
         try:
             self._manifest = self._read_manifest()
             thorough = bool(self._manifest.get("writing"))
@@ -417,6 +425,8 @@ class Corpus:
             self._fragments = None
             if self._store is not None:
                 self._store.close()
+                if self._created and not self.documents:  # a build that stored nothing leaves no directory
+                    shutil.rmtree(self.directory, ignore_errors=True)
             self._store = None
 
     def __enter__(self) -> Corpus:
@@ -654,8 +664,7 @@ class Corpus:
 
         started = time.perf_counter()
         report = CorpusReport()
-        if is_corpus(self.directory):
-            self.open()  # lock first, then trust the manifest
+        self.open()  # lock first (making the directory), then trust the manifest: a second build is told at once
 
         seen: set[str] = set()  # the ids of the documents the inputs gave
 
