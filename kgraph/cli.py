@@ -237,11 +237,17 @@ def push(directory: str, endpoint: str, graph_store: str | None, user: str | Non
       kgraph push out/ --endpoint http://localhost:7878/query --graph-store http://localhost:7878/store
     """
     from .corpus import CorpusError
-    from .store import PushError, StoreError
+    from .store import PushError, StoreError, check_http_url
     from .store import push as push_graphs
 
     if password is not None and user is None:
         _fail("--password needs --user")
+    try:
+        check_http_url(endpoint, "--endpoint")
+        if graph_store is not None:
+            check_http_url(graph_store, "--graph-store")
+    except ValueError as exc:
+        _fail(str(exc))
     corpus = _open_corpus(directory)
     try:
         with corpus:

@@ -445,7 +445,7 @@
     var e = edgeDetails.get(eid);
     if (!e) { return; }
     body.setAttribute("data-kg-selected", eid);
-    if (edges.get(eid) !== null) { network.selectEdges([eid]); }
+    if (edgeView.get(eid) !== null) { network.selectEdges([eid]); }  // a drawn edge: an edge to a hidden kind is not
     clear(panel);
     panel.appendChild(el("h2", edgeLabel(e), "kg-panel-title"));
     var ends = el("p");
