@@ -16,6 +16,8 @@ import click
 from . import __version__
 
 EXIT_OK, EXIT_PARTIAL, EXIT_USAGE = 0, 1, 2
+# valid raw in JSON, but line readers (str.splitlines among them) cut JSON Lines there: written escaped
+_LINE_SEPARATORS = str.maketrans({"\u2028": "\\u2028", "\u2029": "\\u2029", "\x85": "\\u0085"})
 EPILOG = "Exit status: 0 success, 1 partial failure (reported), 2 usage error or nothing to do."
 
 
@@ -350,7 +352,7 @@ def extract(inputs: tuple[str, ...], segmenter: str) -> None:
             "facts": [{"relation": f.relation, "subject": f.subject[1], "object": f.object[1], **f.props,
                        "confidence": f.evidence.confidence, "sentence": f.evidence.sentence,
                        "start": f.evidence.start, "end": f.evidence.end} for f in ex.facts],
-        }, ensure_ascii=False))
+        }, ensure_ascii=False).translate(_LINE_SEPARATORS))
     if count == 0:
         _fail("no document could be read")
     sys.exit(EXIT_PARTIAL if failures else EXIT_OK)
