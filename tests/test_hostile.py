@@ -46,7 +46,7 @@ def test_item1_every_format_carries_separator_characters(tmp_path):
     import pyoxigraph as ox
     from rdflib import Dataset, Graph
 
-    kg = kgraph.build([kgraph.Text(GOOD), kgraph.Text(ODD)])
+    kg = kgraph.build([GOOD, ODD])
     assert kg.report.documents == 2
     written = kg.save(tmp_path, formats=["turtle", "ntriples", "nquads", "trig", "jsonld", "graphml", "csv", "html"])
     assert len(written) == 9
@@ -138,7 +138,7 @@ def small_max_length():
 
 def test_item3_a_text_over_spacys_max_length_is_processed_in_pieces(small_max_length):
     text = LONG_FILLER + ODD + "\n" + GOOD
-    kg = kgraph.build([kgraph.Text(text), kgraph.Text(GOOD)])
+    kg = kgraph.build([text, GOOD])
     assert kg.report.documents == 2 and not kg.report.failures
     from kgraph.loaders import document_from_text
     from kgraph.pipeline import extract_one
@@ -197,12 +197,12 @@ def test_item4_a_blank_text_is_recorded_and_the_good_one_kept():
     assert "宿华" in kg.to_rdf().serialize(format="turtle")
 
 
-@pytest.mark.parametrize("blank", ["", "  \n ", kgraph.Text("")])
-def test_item4_building_only_a_blank_string_says_empty_text(blank):
+@pytest.mark.parametrize("blank, as_text", [("", False), ("  \n ", False), ("", True)])
+def test_item4_building_only_a_blank_string_says_empty_text(blank, as_text):
     from kgraph.model import LoadError
 
     with pytest.raises(LoadError, match="empty text"):
-        kgraph.build(blank)
+        kgraph.build(kgraph.Text(blank) if as_text else blank)
 
 
 # -- 5. bounded work per sentence -----------------------------------------------------------------------
