@@ -20,9 +20,9 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_corpus import DEFAULT_CORPUS, RESULTS, finish, machine, max_rss_mb  # noqa: E402  (same folder)
+import resource
 
-import resource  # noqa: E402
+from bench_corpus import DEFAULT_CORPUS, RESULTS, finish, machine, max_rss_mb
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "articles"
 

@@ -5,7 +5,7 @@
 1. Synthetic articles (people tied to organisations by titled memberships and headships, founders, units
    of organisations, events with organiser, place, date and theme, proposed initiatives, statements,
    figures) are made as kgraph ``Extraction`` records and mapped by kgraph itself
-   (:func:`kgraph.store.document_triples`, i.e. :func:`kgraph.rdf.to_ntriples`), one named graph per article,
+   (:func:`kgraph.rdf.document_triples`, i.e. :func:`kgraph.rdf.to_ntriples`), one named graph per article,
    exactly what ``kgraph build`` keeps in its store; articles are added until the quads reach ``--triples``.
    People and organisations recur across articles, so the queries join across named graphs.
 2. The N-Quads are loaded into fresh on-disk Oxigraph stores three ways: ``pyoxigraph.Store.bulk_load``
@@ -191,16 +191,20 @@ def generate(path: Path, triples: int, seed: int) -> dict:
     """Write N-Quads of synthetic articles until ``triples`` quads; returns counts."""
     from kgraph.io import atomic_write
 
-    from kgraph.store import document_triples
+    from kgraph.graph import document_graph
+    from kgraph.rdf import document_triples
+
+    def triples_of(extraction):
+        return document_triples(extraction, document_graph(extraction))
 
     # one pass to learn the quads per article, so that the name pools fit the corpus size
-    _, sample_lines = document_triples(synthetic_article(0, make_pools(1000, seed), seed))
+    _, sample_lines = triples_of(synthetic_article(0, make_pools(1000, seed), seed))
     expected_docs = int(triples / len(sample_lines) * 1.1) + 1
     pools = make_pools(expected_docs, seed)
     quads = docs = 0
     with atomic_write(path) as fh:
         while quads < triples:
-            graph, lines = document_triples(synthetic_article(docs, pools, seed))
+            graph, lines = triples_of(synthetic_article(docs, pools, seed))
             fh.write("".join(f"{line[:-1]}<{graph}> .\n" for line in lines))
             quads += len(lines)
             docs += 1

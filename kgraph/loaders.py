@@ -16,148 +16,37 @@ import dataclasses
 import importlib
 import io
 import json
-import logging
 import os
-import re
 import stat
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
+from kgraph.decoding import (
+    SAMPLE_BYTES,
+    decode_bytes,
+    looks_binary,
+    normalise_newlines,
+    open_binary,
+    read_bytes,
+    replace_surrogates,
+    without_lone_surrogates,
+)
+from kgraph.document_ids import document_id
 from kgraph.model import Document, LoadError
 from kgraph.text import closing_credit, html_to_text, markdown_to_text, normalise_date
 
 __all__ = [
-    "DEFAULT_MAX_BYTES", "LOADERS", "SUPPORTED_EXTENSIONS", "decode_bytes", "document_from_text",
+    "DEFAULT_MAX_BYTES", "LOADERS", "SUPPORTED_EXTENSIONS", "count_documents", "decode_bytes", "document_from_text",
     "iter_documents", "load_html", "load_jsonl", "load_markdown", "load_text", "read_document",
-    "register_loader", "without_lone_surrogates",
+    "register_loader",
 ]
-
-log = logging.getLogger(__name__)
 
 DEFAULT_MAX_BYTES = 20_000_000
 STDIN = "<stdin>"
 
 LoaderResult = Document | Iterable[Document | LoadError]
 Loader = Callable[..., LoaderResult]
-
-# -- reading and decoding ---------------------------------------------------------------------------
-
-_GB_FAMILY = frozenset({"gb2312", "gbk", "gb18030", "cp936", "hz"})
-_BOMS = (  # UTF-32 first: its little-endian BOM begins with the UTF-16 one
-    (codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"),
-    (codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"),
-)
-_CONTROL_BYTES = bytes(sorted(frozenset(range(0x20)) - frozenset(b"\t\n\r\f\v\x1b")))
-_SAMPLE = 8192
-
-
-def _open(path: str) -> io.BufferedReader:
-    try:
-        return open(path, "rb")
-    except FileNotFoundError:
-        raise LoadError(path, "no such file or directory") from None
-    except PermissionError:
-        raise LoadError(path, "cannot read file: permission denied") from None
-    except IsADirectoryError:
-        raise LoadError(path, "is a folder, not a file") from None
-    except OSError as error:
-        raise LoadError(path, f"cannot read file: {error.strerror or error}") from None
-
-
-def _read_bytes(path: str, max_bytes: int) -> bytes:
-    with _open(path) as handle:
-        size = os.fstat(handle.fileno()).st_size
-        if size > max_bytes:
-            raise LoadError(path, f"file too large: {size} bytes, limit {max_bytes}")
-        try:
-            data = handle.read(max_bytes + 1)
-        except OSError as error:
-            raise LoadError(path, f"cannot read file: {error.strerror or error}") from None
-    if len(data) > max_bytes:  # the file grew while being read
-        raise LoadError(path, f"file too large: more than {max_bytes} bytes, limit {max_bytes}")
-    return data
-
-
-def _looks_binary(data: bytes) -> bool:
-    if b"\x00" in data:
-        return True
-    sample = data[:_SAMPLE]
-    control = len(sample) - len(sample.translate(None, _CONTROL_BYTES))  # counted in C, not byte by byte
-    return control > 0.3 * len(sample)
-
-
-def decode_bytes(data: bytes, source: str) -> str:
-    """Decode a text file: UTF-8 (with or without BOM), UTF-16/32 with BOM, else GB18030/GBK.
-
-    charset-normalizer is consulted only when UTF-8 fails; any GB-family guess is decoded as
-    GB18030, its superset. Raises :class:`LoadError` for empty, binary or undecodable input.
-    """
-    if not data.strip():
-        raise LoadError(source, "empty document")
-    for bom, encoding in _BOMS:
-        if data.startswith(bom):
-            try:
-                text = data[len(bom):].decode(encoding)
-            except UnicodeDecodeError as error:
-                raise LoadError(source, f"cannot decode text: invalid {encoding.upper()} after its "
-                                        f"byte-order mark at byte {error.start + len(bom)}") from None
-            break
-    else:
-        if _looks_binary(data):
-            raise LoadError(source, "binary file, not text")
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError as error:
-            text = _decode_guessed(data, source, error)
-    if not text.strip():
-        raise LoadError(source, "empty document")
-    return text
-
-
-def _decode_guessed(data: bytes, source: str, utf8_error: UnicodeDecodeError) -> str:
-    from charset_normalizer import from_bytes
-
-    best = from_bytes(data).best()
-    candidates = {best.encoding, *best.could_be_from_charset} if best is not None else set()
-    if candidates & _GB_FAMILY:
-        try:
-            return data.decode("gb18030")
-        except UnicodeDecodeError as error:
-            raise LoadError(source, f"cannot decode text: not UTF-8 (byte {utf8_error.start}) and not "
-                                    f"valid GB18030 (byte {error.start})") from None
-    guess = f"; it looks like {best.encoding}, which kgraph does not read" if best is not None else ""
-    raise LoadError(source, f"cannot decode text: not UTF-8 or GB18030 (invalid UTF-8 at byte "
-                            f"{utf8_error.start}{guess})")
-
-
-def _normalise_newlines(text: str) -> str:
-    return text.replace("\r\n", "\n").replace("\r", "\n")
-
-
-_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
-def _replace_surrogates(value: Any) -> Any:
-    if isinstance(value, str):
-        return _LONE_SURROGATE.sub("\ufffd", value)
-    if isinstance(value, tuple):
-        return tuple(_replace_surrogates(item) for item in value)
-    return value
-
-
-def without_lone_surrogates(document: Document) -> Document:
-    """``document`` with every lone surrogate (U+D800..U+DFFF, e.g. from a JSON ``"\\ud800"`` escape or a
-    Python string) replaced by U+FFFD, with a warning naming the document. Such a character cannot be written
-    as UTF-8: it is decided here, once, at loading, what it becomes, so no later step meets it."""
-    values = {field.name: getattr(document, field.name) for field in dataclasses.fields(document)}
-    cleaned = {name: _replace_surrogates(value) for name, value in values.items()}
-    if cleaned == values:
-        return document
-    log.warning("%s: lone surrogate characters (not Unicode text) replaced by U+FFFD",
-                cleaned["source"] or cleaned["id"])
-    return Document(**cleaned)
-
 
 # -- converting text to documents ---------------------------------------------------------------------
 
@@ -215,7 +104,7 @@ def document_from_text(text: str, id: str = "<text>", **fields: Any) -> Document
     unknown = set(fields) - set(_FIELDS)
     if unknown:
         raise TypeError(f"document_from_text() got unknown fields: {', '.join(sorted(unknown))}")
-    text = _normalise_newlines(text).lstrip("\ufeff")
+    text = normalise_newlines(text).lstrip("\ufeff")
     if not text.strip():
         raise LoadError(fields.get("source") or id, "empty document")
     return without_lone_surrogates(Document(
@@ -305,7 +194,7 @@ def _take(fields: dict[str, Any], *keys: str) -> str | None:
 
 
 def _markdown_document(text: str, name: str) -> Document:
-    fields, body = _split_front_matter(_normalise_newlines(text), name)
+    fields, body = _split_front_matter(normalise_newlines(text), name)
     clean, found = markdown_to_text(body)
     if not clean:
         raise LoadError(name, "empty document: no text after the front matter" if fields
@@ -346,7 +235,7 @@ def _jsonl_record(record: Any, where: str) -> Document:
         raise LoadError(where, 'no "text" field')
     if not isinstance(text, str):
         raise LoadError(where, f'"text" is a {type(text).__name__}, not a string')
-    text = _normalise_newlines(text)
+    text = normalise_newlines(text)
     if not text.strip():
         raise LoadError(where, "empty document")
     stated_id = _take(fields, "id")
@@ -359,6 +248,19 @@ def _jsonl_record(record: Any, where: str) -> Document:
     return Document(id=stated_id or where, text=text, title=_take(fields, "title"),
                     url=_take(fields, "url"), date=date, publisher=_take(fields, "publisher"),
                     source=where, meta=_freeze_meta(fields))
+
+
+_ESCAPES = {"\t": "\\t", "\n": "\\n", "\r": "\\r", "\b": "\\b", "\f": "\\f"}
+
+
+def _json_problem(error: json.JSONDecodeError) -> str:
+    """The JSON parser's complaint in plain words (its messages end in a dangling "at" before the position)."""
+    message = error.msg.removesuffix(" at").removesuffix(" starting")
+    if message == "Invalid control character" and error.pos < len(error.doc):
+        char = error.doc[error.pos]
+        escaped = _ESCAPES.get(char, f"\\u{ord(char):04x}")
+        return f"control character U+{ord(char):04X} inside a string (write it escaped, as {escaped})"
+    return message[:1].lower() + message[1:]
 
 
 def _iter_jsonl(reader: Any, name: str, max_bytes: int) -> Iterator[Document | LoadError]:
@@ -384,7 +286,7 @@ def _iter_jsonl(reader: Any, name: str, max_bytes: int) -> Iterator[Document | L
             continue
         records += 1
         try:
-            line = raw.decode("utf-8")
+            line = raw.decode("utf-8").rstrip("\r\n")  # a line break is no part of the record
         except UnicodeDecodeError as error:
             yield LoadError(where, f"cannot decode line: not UTF-8 at byte {error.start} "
                                    "(JSON Lines must be UTF-8)")
@@ -392,7 +294,7 @@ def _iter_jsonl(reader: Any, name: str, max_bytes: int) -> Iterator[Document | L
         try:
             record = json.loads(line)
         except json.JSONDecodeError as error:
-            yield LoadError(where, f"invalid JSON: {error.msg} at column {error.colno}")
+            yield LoadError(where, f"invalid JSON at column {error.colno}: {_json_problem(error)}")
             continue
         try:
             yield _jsonl_record(record, where)
@@ -406,27 +308,27 @@ def _iter_jsonl(reader: Any, name: str, max_bytes: int) -> Iterator[Document | L
 
 def load_text(path: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
     """A plain-text article; a short first line that is not a sentence is its title."""
-    return _text_document(decode_bytes(_read_bytes(path, max_bytes), path), path)
+    return _text_document(decode_bytes(read_bytes(path, max_bytes), path), path)
 
 
 def load_html(path: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
     """An HTML page reduced to clean text (see :func:`kgraph.text.html_to_text`)."""
-    return _html_document(decode_bytes(_read_bytes(path, max_bytes), path), path)
+    return _html_document(decode_bytes(read_bytes(path, max_bytes), path), path)
 
 
 def load_markdown(path: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
     """A Markdown article with optional YAML front matter; its body may mix in HTML."""
-    return _markdown_document(decode_bytes(_read_bytes(path, max_bytes), path), path)
+    return _markdown_document(decode_bytes(read_bytes(path, max_bytes), path), path)
 
 
 def load_jsonl(path: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Document | LoadError]:
     """One article per line: ``text`` required; ``id``, ``title``, ``url``, ``date``, ``publisher``
     optional, further keys go to ``meta``. ``max_bytes`` limits each line, not the file."""
-    with _open(path) as handle:
-        head = handle.peek(_SAMPLE)[:_SAMPLE] if hasattr(handle, "peek") else b""
+    with open_binary(path) as handle:
+        head = handle.peek(SAMPLE_BYTES)[:SAMPLE_BYTES] if hasattr(handle, "peek") else b""
         if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
             raise LoadError(path, "cannot decode text: UTF-16, but JSON Lines must be UTF-8")
-        if _looks_binary(head):
+        if looks_binary(head):
             raise LoadError(path, "binary file, not text")
         yield from _iter_jsonl(handle, path, max_bytes)
 
@@ -499,18 +401,32 @@ def read_document(path: str | os.PathLike, *, max_bytes: int = DEFAULT_MAX_BYTES
     raise LoadError(name, f"holds {len(documents)} documents, not one: read it with iter_documents()")
 
 
-def _load_file(path: str, max_bytes: int) -> Iterator[Document | LoadError]:
-    """Everything one file yields; any failure becomes a LoadError value."""
+def _with_id(item: Document | LoadError, path: str, doc_id: str) -> Document | LoadError:
+    """A document a loader read from ``path`` under the id ``doc_id`` (see :func:`document_id`); a record of a
+    corpus named after its line (``corpus.jsonl:17``) keeps its line number, a record's own "id" stays."""
+    if isinstance(item, LoadError) or doc_id == path:
+        return item
+    if item.id == path:
+        return dataclasses.replace(item, id=doc_id)
+    if item.id.startswith(path + ":") and item.id == item.source:
+        return dataclasses.replace(item, id=doc_id + item.id[len(path):])
+    return item
+
+
+def _load_file(path: str, max_bytes: int, base: str) -> Iterator[Document | LoadError]:
+    """Everything one file yields, with ids relative to ``base``; any failure becomes a LoadError value."""
     extension = _extension(path)
     if extension not in LOADERS:
         yield _unsupported(path)
         return
+    doc_id = document_id(path, base)
     try:
         result = _resolve(extension)(path, max_bytes=max_bytes)
         if isinstance(result, Document):
-            yield result
+            yield _with_id(result, path, doc_id)
             return
-        yield from result
+        for item in result:
+            yield _with_id(item, path, doc_id)
     except LoadError as error:
         yield error
     except Exception as error:  # noqa: BLE001 - a loader's bug must not end the corpus run
@@ -602,7 +518,7 @@ def _iter_stdin(max_bytes: int) -> Iterator[Document | LoadError]:
     except LoadError as error:
         yield error
         return
-    text = _normalise_newlines(text).lstrip("\ufeff")
+    text = normalise_newlines(text).lstrip("\ufeff")
     extension = _sniff(text)
     if extension == ".jsonl":
         yield from _iter_jsonl(io.BytesIO(text.encode("utf-8")), STDIN, max_bytes)
@@ -613,25 +529,56 @@ def _iter_stdin(max_bytes: int) -> Iterator[Document | LoadError]:
         yield error
 
 
-def iter_documents(inputs: Iterable[str | os.PathLike], *,
-                   max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Document | LoadError]:
+def count_documents(inputs: Iterable[str | os.PathLike]) -> int | None:
+    """How many documents :func:`iter_documents` will yield (each failure counting as one), found by listing
+    folders and counting the lines of JSON Lines files, for a progress bar's total; None when standard input
+    is among them (nothing can be known before it is read)."""
+    if isinstance(inputs, (str, bytes, os.PathLike)):
+        inputs = [inputs]
+    total = 0
+    for item in inputs:
+        name = os.fsdecode(item)
+        if name == "-":
+            return None
+        files = [name] if not os.path.isdir(name) else _walk_folder(name)
+        for found in files:
+            total += 1 if isinstance(found, LoadError) else _count_records(found)
+    return total
+
+
+def _count_records(path: str) -> int:
+    """1, or the number of non-blank lines of a JSON Lines file (without parsing them)."""
+    if _resolve(_extension(path)) is not load_jsonl:
+        return 1
+    try:
+        with open(path, "rb") as handle:
+            return max(sum(1 for line in handle if not line.isspace()), 1)
+    except OSError:
+        return 1  # the loader reports it
+
+
+def iter_documents(inputs: Iterable[str | os.PathLike], *, max_bytes: int = DEFAULT_MAX_BYTES,
+                   base: str | os.PathLike | None = None) -> Iterator[Document | LoadError]:
     """Documents from files, folders (recursive, name order, known extensions only, hidden names
     skipped) and ``"-"`` (stdin, format sniffed), read lazily one at a time.
 
-    Never raises for a bad input: each document that cannot be read is yielded as a LoadError.
-    ``max_bytes`` limits each file (each line of a JSON Lines file). Lone surrogates become U+FFFD
-    (:func:`without_lone_surrogates`).
+    A file's document has the id :func:`kgraph.document_ids.document_id` gives: its path relative to ``base``
+    (by default the working directory), e.g. ``articles/a.md`` (``corpus.jsonl:17`` for a JSON Lines record
+    without an "id").
+    Never raises for a bad input: each document that cannot be read is yielded as a LoadError, which names
+    the input as it was given. ``max_bytes`` limits each file (each line of a JSON Lines file). Lone surrogates: U+FFFD.
     """
     if isinstance(inputs, (str, bytes, os.PathLike)):
         inputs = [inputs]  # one path, not an iterable of characters
-    for item in _iter_inputs(inputs, max_bytes):
+    base = os.fspath(base) if base is not None else os.getcwd()
+    for item in _iter_inputs(inputs, max_bytes, base):
         if isinstance(item, LoadError):  # a file name that is not UTF-8 holds surrogates too
-            yield LoadError(_replace_surrogates(item.source), _replace_surrogates(item.problem))
+            yield LoadError(replace_surrogates(item.source), replace_surrogates(item.problem))
         else:
             yield without_lone_surrogates(item)
 
 
-def _iter_inputs(inputs: Iterable[str | os.PathLike], max_bytes: int) -> Iterator[Document | LoadError]:
+def _iter_inputs(inputs: Iterable[str | os.PathLike], max_bytes: int, base: str) -> Iterator[Document | LoadError]:
     for item in inputs:
         name = os.fsdecode(item)
         if name == "-":
@@ -653,8 +600,8 @@ def _iter_inputs(inputs: Iterable[str | os.PathLike], max_bytes: int) -> Iterato
                 if isinstance(found, LoadError):
                     yield found
                 else:
-                    yield from _load_file(found, max_bytes)
+                    yield from _load_file(found, max_bytes, base)
         elif stat.S_ISREG(mode):
-            yield from _load_file(name, max_bytes)
+            yield from _load_file(name, max_bytes, base)
         else:
             yield LoadError(name, "not a regular file or folder")

@@ -62,8 +62,8 @@ class Rel:
 class Document:
     """One input article, its text already reduced to clean text.
 
-    ``id`` is the input's own identifier (a JSONL record's ``id``, else the path as given); every
-    character offset kgraph reports refers to ``text``.
+    ``id`` is the input's own identifier (a JSONL record's ``id``, else the file's path relative to a base
+    folder, see :func:`kgraph.document_ids.document_id`); every character offset kgraph reports refers to ``text``.
     """
 
     id: str
@@ -140,6 +140,19 @@ class Extraction:
             if e.ref == ref:
                 return e
         return None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The extraction as ``kgraph extract`` prints it: entities with their properties inline (the internal
+        ``key`` left out), facts with their evidence inline, subject and object by name."""
+        return {
+            "document": self.document.id,
+            "entities": [{"kind": e.kind, "name": e.name, "subtype": e.subtype, "aliases": sorted(e.aliases),
+                          "mentions": e.mentions, "confidence": e.confidence,
+                          **{k: v for k, v in e.props.items() if k != "key"}} for e in self.entities],
+            "facts": [{"relation": f.relation, "subject": f.subject[1], "object": f.object[1], **f.props,
+                       "confidence": f.evidence.confidence, "sentence": f.evidence.sentence,
+                       "start": f.evidence.start, "end": f.evidence.end} for f in self.facts],
+        }
 
 
 class LoadError(Exception):

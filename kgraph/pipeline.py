@@ -8,38 +8,38 @@ import functools
 import logging
 import os
 import threading
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any
 
 from .graph import KnowledgeGraph
 from .model import Document, Extraction, LoadError, entity_from_data, fact_from_data
+from .settings import DEFAULT_SEGMENTER, EXECUTORS, PipelineSettings, resolve
 
 log = logging.getLogger(__name__)
 
 PIPES = ("kgraph_sentencizer", "kgraph_entity_recognizer", "kgraph_relation_extractor")
-SEGMENTERS = ("jieba", "char")
-EXECUTORS = ("local", "dask")
 DASK_EXTRA_HINT = "the dask executor needs dask.distributed: pip install 'kgraph[dask]'"
 
 
 @functools.lru_cache(maxsize=4)
-def make_nlp(segmenter: str = "jieba", statistical: bool | None = None):
-    """A blank Chinese spaCy pipeline with kgraph's tokenizer and components.
+def make_nlp(settings: PipelineSettings | str | None = None, statistical: bool | None = None):
+    """A blank Chinese spaCy pipeline with kgraph's tokenizer and components, as ``settings`` say (a
+    :class:`~kgraph.settings.PipelineSettings`, or a segmenter name).
 
-    ``statistical``: run the bundled statistical tagger before the rules (None: when the model is installed).
+    ``statistical``: run the bundled statistical tagger before the rules (None: as the settings say; their
+    default is when the model is installed).
     """
     import spacy
 
-    from .nlp import components, segmenter as _segmenter, statistical as _statistical  # noqa: F401  (factories)
+    from .nlp import components  # noqa: F401  (factories)
 
-    if segmenter not in SEGMENTERS:
-        raise ValueError(f"unknown segmenter {segmenter!r}; choose one of {', '.join(SEGMENTERS)}")
+    if not isinstance(settings, PipelineSettings) or statistical is not None:
+        segmenter = settings.segmenter if isinstance(settings, PipelineSettings) else settings
+        settings = PipelineSettings.make(segmenter or DEFAULT_SEGMENTER, statistical)
     nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"@tokenizers": "kgraph.ChineseTokenizer.v1",
-                                                          "segmenter": segmenter}}})
-    if statistical is None:
-        statistical = (_statistical.bundled_model_path() / "config.cfg").is_file()
-    if statistical:
+                                                          "segmenter": settings.segmenter}}})
+    if settings.statistical:
         nlp.add_pipe("kgraph_statistical_ner")
     for pipe in PIPES:
         nlp.add_pipe(pipe)
@@ -76,8 +76,9 @@ def _extractions(processed: Iterable[tuple[Any, tuple[Document, int, bool]]]) ->
             parts = []
 
 
-def extract_one(document: Document, segmenter: str = "jieba") -> Extraction:
-    nlp = make_nlp(segmenter)
+def extract_one(document: Document, settings: PipelineSettings | str | None = None) -> Extraction:
+    """The extraction of one document; ``settings``: :class:`~kgraph.settings.PipelineSettings` or a segmenter."""
+    nlp = make_nlp(resolve(settings))
     return next(_extractions((nlp(doc), context) for doc, context in _piece_docs(nlp, [document])))
 
 
@@ -143,15 +144,23 @@ def _joined(document: Document, parts: list[tuple[int, Any]]) -> Extraction:
     return Extraction(document, list(entities.values()), facts)
 
 
-def _extract_batch(batch: list[Document], segmenter: str, then: Callable[[Extraction], Any] | None = None) -> list:
-    extractions = [extract_one(d, segmenter) for d in batch]
+def _extract_batch(batch: list[Document], settings: PipelineSettings,
+                   then: Callable[[Extraction], Any] | None = None) -> list:
+    extractions = [extract_one(d, settings) for d in batch]
     return extractions if then is None else [then(extraction) for extraction in extractions]
 
 
-def extract(documents: Iterable[Document], *, segmenter: str = "jieba", n_process: int = 1,
+def extract(inputs: Iterable | str | os.PathLike | Document, *, segmenter: str | None = None, n_process: int = 1,
             batch_size: int = 16, executor: str = "local", scheduler=None,
-            then: Callable[[Extraction], Any] | None = None) -> Iterator[Any]:
-    """Extractions for a stream of documents, in input order.
+            then: Callable[[Extraction], Any] | None = None, settings: PipelineSettings | None = None,
+            report: BuildReport | None = None, base: str | os.PathLike | None = None) -> Iterator[Any]:
+    """Extractions for a stream of inputs, in input order: paths (files, folders, .jsonl corpora, "-"),
+    texts or Documents, as :func:`build` takes them (see :func:`as_documents`), made with ``settings``
+    (default: the :class:`~kgraph.settings.PipelineSettings` of ``segmenter``, else the defaults).
+
+    An input that cannot be read raises its :class:`LoadError` (naming it and the problem), unless
+    ``report`` is given: then it is recorded in ``report.failures`` and skipped. ``base``: the folder
+    file ids are relative to (default: the working directory).
 
     ``then`` (a function that can be pickled, i.e. defined at a module's top level) is applied to each
     extraction where it was made, in the worker process, and its results are yielded instead: work that
@@ -164,13 +173,15 @@ def extract(documents: Iterable[Document], *, segmenter: str = "jieba", n_proces
     then ignored): ``scheduler`` is its address (``"tcp://HOST:PORT"``) or a ``distributed.Client``. Each
     worker process builds kgraph's pipeline once; kgraph must be installed on the workers.
     """
+    settings = resolve(settings, segmenter)  # validated here, before any work
     check_executor(executor, scheduler if executor == "dask" else None)
+    documents = _readable(inputs, report, base)
     if executor == "dask":
-        yield from _extract_dask(documents, segmenter=segmenter, batch_size=batch_size, scheduler=scheduler,
+        yield from _extract_dask(documents, settings=settings, batch_size=batch_size, scheduler=scheduler,
                                  then=then)
         return
     if n_process <= 1:
-        nlp = make_nlp(segmenter)
+        nlp = make_nlp(settings)
         processed = nlp.pipe(_piece_docs(nlp, documents), as_tuples=True, batch_size=batch_size)
         for extraction in _extractions(processed):
             yield extraction if then is None else then(extraction)
@@ -185,12 +196,12 @@ def extract(documents: Iterable[Document], *, segmenter: str = "jieba", n_proces
         for document in documents:
             batch.append(document)
             if len(batch) >= batch_size:
-                pending.append(pool.submit(_extract_batch, batch, segmenter, then))
+                pending.append(pool.submit(_extract_batch, batch, settings, then))
                 batch = []
                 while len(pending) >= 2 * n_process:
                     yield from pending.pop(0).result()
         if batch:
-            pending.append(pool.submit(_extract_batch, batch, segmenter, then))
+            pending.append(pool.submit(_extract_batch, batch, settings, then))
         for fut in pending:
             yield from fut.result()
 
@@ -198,11 +209,11 @@ def extract(documents: Iterable[Document], *, segmenter: str = "jieba", n_proces
 _WORKER_LOCK = threading.Lock()  # one batch at a time per Dask worker process: its threads share one pipeline
 
 
-def _extract_batch_on_worker(batch: list[Document], segmenter: str,
+def _extract_batch_on_worker(batch: list[Document], settings: PipelineSettings,
                              then: Callable[[Extraction], Any] | None = None) -> list:
     """What a Dask worker runs: a batch through the process's one pipeline (``make_nlp`` is cached)."""
     with _WORKER_LOCK:
-        return _extract_batch(batch, segmenter, then)
+        return _extract_batch(batch, settings, then)
 
 
 def check_executor(executor: str, scheduler=None) -> None:
@@ -234,15 +245,13 @@ def dask_client(scheduler):
         raise ConnectionError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from exc
 
 
-def _extract_dask(documents: Iterable[Document], *, segmenter: str, batch_size: int, scheduler,
+def _extract_dask(documents: Iterable[Document], *, settings: PipelineSettings, batch_size: int, scheduler,
                   then: Callable[[Extraction], Any] | None = None) -> Iterator[Any]:
     """Batches of documents to the workers of a Dask cluster; results in input order.
 
     At most two batches per worker thread are in flight (submitted and not yet yielded), so neither this
     process nor the cluster holds more than that however long the stream is.
     """
-    if segmenter not in SEGMENTERS:  # fail here, not in every worker
-        raise ValueError(f"unknown segmenter {segmenter!r}; choose one of {', '.join(SEGMENTERS)}")
     own_client = not hasattr(scheduler, "submit")
     client = dask_client(scheduler) if own_client else scheduler
     pending: list = []
@@ -253,12 +262,12 @@ def _extract_dask(documents: Iterable[Document], *, segmenter: str, batch_size: 
         for document in documents:
             batch.append(document)
             if len(batch) >= batch_size:
-                pending.append(client.submit(_extract_batch_on_worker, batch, segmenter, then, pure=False))
+                pending.append(client.submit(_extract_batch_on_worker, batch, settings, then, pure=False))
                 batch = []
                 while len(pending) >= in_flight:
                     yield from pending.pop(0).result()
         if batch:
-            pending.append(client.submit(_extract_batch_on_worker, batch, segmenter, then, pure=False))
+            pending.append(client.submit(_extract_batch_on_worker, batch, settings, then, pure=False))
         while pending:
             yield from pending.pop(0).result()
     finally:
@@ -275,34 +284,62 @@ class Text(str):
     __slots__ = ()
 
 
-def _as_documents(inputs: Iterable) -> Iterator[Document | LoadError]:
-    """What ``build`` and ``extract`` take, as documents: the one place inputs are told apart. A :class:`Text` is
-    text; a plain string is a path (a file, a folder, "-") when it names one, else text; a path object is a path;
-    a Document is taken as it is. Blank text is a LoadError ("empty text"); lone surrogates become U+FFFD."""
-    from .loaders import document_from_text, iter_documents, without_lone_surrogates
+TEXT_HINT = "to pass this string as text, give kgraph.Text(string) instead"
 
+
+def as_documents(inputs: Iterable | str | os.PathLike | Document, *,
+                 base: str | os.PathLike | None = None) -> Iterator[Document | LoadError]:
+    """The inputs of :func:`build` and :func:`extract` as documents, read lazily; what cannot be read is a
+    :class:`LoadError` value naming it. The one place that decides what an input is:
+
+    * a :class:`Text` (a ``str``) is the text of an article, never a path, and so is a :class:`Document` (e.g.
+      from :func:`kgraph.loaders.document_from_text`), taken as it is: the ways to pass text that no file
+      system lookup follows;
+    * an ``os.PathLike`` is a path, and so is ``"-"`` (standard input);
+    * a string naming an existing file or folder is that path (a file's document id is its path relative to
+      ``base``, by default the working directory: see :func:`kgraph.document_ids.document_id`);
+    * a string that looks like a path (one line ending in a suffix kgraph reads, such as ``.md``, or holding
+      a path separator) and names nothing is an error, not text: a mistyped path must not become an article;
+    * any other string is the text of an article, with the id ``text-N`` (its position among the inputs);
+      blank text is a LoadError ("empty text"). Lone surrogates become U+FFFD (with a warning).
+    """
+    from .decoding import without_lone_surrogates
+    from .loaders import document_from_text, iter_documents
+
+    if isinstance(inputs, (str, os.PathLike, Document)):
+        inputs = [inputs]  # one input, not an iterable of characters
     for n, item in enumerate(inputs):
         if isinstance(item, Document):
             yield without_lone_surrogates(item)
-        elif isinstance(item, os.PathLike) or (isinstance(item, str) and not isinstance(item, Text)
-                                               and (item == "-" or _is_path(item))):
-            yield from iter_documents([item])
-        elif isinstance(item, str):
-            if not item.strip():
-                yield LoadError(f"text-{n + 1}", "empty text")
-            else:
-                yield document_from_text(str(item), id=f"text-{n + 1}")
-        else:
+        elif not isinstance(item, (str, os.PathLike)):
             yield LoadError(repr(item)[:60], f"not a path, a text or a Document ({type(item).__name__})")
+        elif isinstance(item, Text) or not (isinstance(item, os.PathLike) or item == "-" or _names_a_path(item)):
+            if isinstance(item, Text) or not _looks_like_a_path(item):
+                yield (document_from_text(str(item), id=f"text-{n + 1}") if item.strip()
+                       else LoadError(f"text-{n + 1}", "empty text"))
+            else:
+                yield LoadError(item, f"no such file or folder; {TEXT_HINT}")
+        else:
+            yield from iter_documents([item], base=base)
 
 
-def _is_path(item: str) -> bool:
-    if "\n" in item or len(item) > 4096 or not item.strip():
-        return False
+def _could_be_a_path(item: str) -> bool:
+    return "\n" not in item and 0 < len(item) <= 4096 and "\0" not in item
+
+
+def _names_a_path(item: str) -> bool:
     try:
-        return Path(item).exists()
-    except (OSError, ValueError):  # ValueError: a NUL character
+        return _could_be_a_path(item) and os.path.exists(item)
+    except OSError:  # e.g. a name too long for the file system
         return False
+
+
+def _looks_like_a_path(item: str) -> bool:
+    from .loaders import SUPPORTED_EXTENSIONS
+
+    separators = [sep for sep in ("/", os.sep, os.altsep) if sep]
+    return _could_be_a_path(item) and (any(sep in item for sep in separators)
+                                       or os.path.splitext(item.strip())[1].lower() in SUPPORTED_EXTENSIONS)
 
 
 @dataclass
@@ -316,34 +353,37 @@ class BuildReport:
         return not self.failures
 
 
-def build(inputs: Iterable | str, *, segmenter: str = "jieba", n_process: int = 1,
-          progress: Callable[[Document], None] | None = None, report: BuildReport | None = None,
-          executor: str = "local", scheduler=None) -> KnowledgeGraph:
-    """Build a knowledge graph from paths (files, folders, .jsonl corpora, "-"), texts or Documents.
+def _readable(inputs, report: BuildReport | None, base=None) -> Iterator[Document]:
+    """The documents of ``inputs``; a LoadError is raised, or recorded in ``report`` and skipped."""
+    for item in as_documents(inputs, base=base):
+        if isinstance(item, LoadError):
+            if report is None:
+                raise item
+            log.info("skipped %s", item)  # callers report failures from the BuildReport
+            report.failures.append(item)
+            continue
+        yield item
 
-    A plain string is read as a path when it names an existing file or folder, else as article text; wrap a
-    string in :class:`Text` to say it is text, never a path (untrusted input). A document that cannot be read
-    (blank text included) is logged, recorded in ``report.failures`` and skipped; the others' results are kept.
-    Given one string alone that is blank, build raises LoadError ("empty text"): there is nothing to build.
-    ``executor`` and ``scheduler`` choose where extraction runs (see :func:`extract`).
+
+def build(inputs: Iterable | str, *, segmenter: str | None = None, n_process: int = 1,
+          progress: Callable[[Document], None] | None = None, report: BuildReport | None = None,
+          executor: str = "local", scheduler=None, settings: PipelineSettings | None = None,
+          base: str | os.PathLike | None = None) -> KnowledgeGraph:
+    """Build a knowledge graph from paths (files, folders, .jsonl corpora, "-"), texts or Documents (how a
+    string is told apart: :func:`as_documents`).
+
+    A document that cannot be read (blank text included) is logged, recorded in ``report.failures`` and
+    skipped; the others' results are kept; one blank string alone raises LoadError ("empty text"): there is
+    nothing to build. ``executor`` and ``scheduler`` choose where extraction runs (see :func:`extract`).
+    ``base``: the folder file ids are relative to (default: the working directory).
     """
     if isinstance(inputs, str) and not inputs.strip():
         raise LoadError("text-1", "empty text")
-    if isinstance(inputs, (str, os.PathLike, Document)):
-        inputs = [inputs]
+    settings = resolve(settings, segmenter)
     report = report if report is not None else BuildReport()
     kg = KnowledgeGraph()
-
-    def readable() -> Iterator[Document]:
-        for item in _as_documents(inputs):
-            if isinstance(item, LoadError):
-                log.info("skipped %s", item)  # callers report failures from the BuildReport
-                report.failures.append(item)
-                continue
-            yield item
-
-    for extraction in extract(readable(), segmenter=segmenter, n_process=n_process, executor=executor,
-                              scheduler=scheduler):
+    for extraction in extract(inputs, settings=settings, n_process=n_process, executor=executor,
+                              scheduler=scheduler, report=report, base=base):
         kg.add(extraction)
         report.documents += 1
         report.characters += len(extraction.document.text)

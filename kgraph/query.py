@@ -11,21 +11,7 @@ import unicodedata
 from pathlib import Path
 from typing import Any
 
-from .iri import KG_NS
-
-PREFIXES: dict[str, str] = {
-    "schema": "https://schema.org/",
-    "org": "http://www.w3.org/ns/org#",
-    "prov": "http://www.w3.org/ns/prov#",
-    "dcterms": "http://purl.org/dc/terms/",
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "owl": "http://www.w3.org/2002/07/owl#",
-    "kg": KG_NS,
-}
-"""Prefixes bound in every query (a query may still declare its own): the contract's, ``rdf`` and ``kg``."""
+from .iri import PREFIXES
 
 FORMATS_BY_SUFFIX = {
     ".trig": "trig",

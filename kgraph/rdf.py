@@ -1,4 +1,4 @@
-"""The knowledge graph as RDF, in the shape /work/shared/docs/rdf-contract.md fixes (schema.org, W3C ORG, PROV-O).
+"""The knowledge graph as RDF, in the shape docs/rdf-contract.md fixes (schema.org, W3C ORG, PROV-O).
 
 Layout of the :class:`rdflib.Dataset` that :func:`to_dataset` returns:
 
@@ -31,22 +31,21 @@ from typing import TYPE_CHECKING, Any, Iterable
 from rdflib import Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF, RDFS, XSD
 
-from .iri import KG_NS, document_iri, fact_iri
+from .iri import KG_NS, PREFIXES, document_iri, fact_iri
 from .iri import entity_iri as _entity_iri
 from .model import Kind, OrgType, Rel
-from .query import PREFIXES as _PREFIXES
 
 if TYPE_CHECKING:
+    import networkx as nx
+
     from .graph import KnowledgeGraph
+    from .model import Extraction
 
 KG = Namespace(KG_NS)
-SCHEMA = Namespace(_PREFIXES["schema"])
-ORG = Namespace(_PREFIXES["org"])
-PROV = Namespace(_PREFIXES["prov"])
-DCTERMS = Namespace(_PREFIXES["dcterms"])
-
-PREFIXES = _PREFIXES
-"""Prefix -> namespace of every vocabulary the contract names, plus ``rdf`` (reification) and ``kg``."""
+SCHEMA = Namespace(PREFIXES["schema"])
+ORG = Namespace(PREFIXES["org"])
+PROV = Namespace(PREFIXES["prov"])
+DCTERMS = Namespace(PREFIXES["dcterms"])
 
 LANG = "zh"
 GRAPH_SUFFIX = "#graph"
@@ -205,8 +204,8 @@ class _DatasetBuilder:
     rdflib's in-memory store indexes every triple it is given, which costs most of the time when the
     triples are bound for a file or for Oxigraph."""
 
-    def __init__(self, kg: "KnowledgeGraph"):
-        self.nx = kg.to_networkx()
+    def __init__(self, kg: "KnowledgeGraph | nx.MultiDiGraph"):
+        self.nx = kg.to_networkx() if hasattr(kg, "to_networkx") else kg
         # identifier -> document node IRI, for documents the graph knows
         self.documents: dict[str, str] = {
             str(data.get("identifier")): iri for iri, data in self.nx.nodes(data=True)
@@ -417,7 +416,7 @@ def to_dataset(kg: "KnowledgeGraph") -> Dataset:
     return dataset
 
 
-def to_ntriples(kg: "KnowledgeGraph") -> dict[str | None, list[str]]:
+def to_ntriples(kg: "KnowledgeGraph | nx.MultiDiGraph") -> dict[str | None, list[str]]:
     """The graphs of :func:`to_dataset` as graph IRI (None: the default graph) -> their triples as sorted,
     distinct N-Triples lines in the form Oxigraph stores them (:func:`canonical_lines`): what a build
     directory's store holds and what the RDF exporters write. Made without an rdflib Dataset."""
@@ -488,6 +487,16 @@ def union_by_subject(graphs: Iterable[Iterable[str]]) -> list[tuple[str, list[st
     return [(subject, sorted(lines)) for subject, lines in sorted(by_subject.items())]
 
 
+def document_triples(extraction: Extraction, graph: nx.MultiDiGraph) -> tuple[str, list[str]]:
+    """The named graph of one document: its IRI and its triples as sorted, distinct N-Triples lines.
+
+    The triples are those :func:`to_dataset` gives for a graph of this one document; ``graph`` is its
+    :func:`kgraph.graph.document_graph`.
+    """
+    iri = str(graph_iri(extraction.document.id))
+    return iri, to_ntriples(graph).get(iri, [])
+
+
 __all__ = ["KG", "SCHEMA", "ORG", "PROV", "DCTERMS", "PREFIXES", "LANG", "bind_prefixes", "graph_iri",
-           "canonical_lines", "ntriples_lines", "ox_term", "subject_of", "to_ntriples", "union_by_subject",
+           "document_triples", "canonical_lines", "ntriples_lines", "ox_term", "subject_of", "to_ntriples", "union_by_subject",
            "to_dataset", "date_literal", "decimal_literal"]

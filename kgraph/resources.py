@@ -1,4 +1,4 @@
-"""Lexicons and other data read at run time from the installed ``kgraph.ontology`` package."""
+"""Lexicons and other data read at run time from ontology/ (installed as the package ``kgraph.ontology``)."""
 from __future__ import annotations
 
 import functools
@@ -26,13 +26,25 @@ def cache_dir() -> Path | None:
     return path
 
 
+def ontology_files():
+    """The folder of the ontology, shapes and lexicons (a ``Traversable``).
+
+    ``pip install`` puts the repository's ontology/ inside the package as ``kgraph.ontology``; a source tree
+    (a checkout on ``sys.path``, or an editable install that maps only ``kgraph``) has it beside the package.
+    """
+    try:
+        return resources.files("kgraph.ontology")
+    except ModuleNotFoundError:
+        return Path(__file__).resolve().parent.parent / "ontology"
+
+
 def ontology_text(name: str) -> str:
-    """A file shipped in ontology/ (installed as the package ``kgraph.ontology``)."""
-    return resources.files("kgraph.ontology").joinpath(name).read_text(encoding="utf-8")
+    """A file shipped in ontology/, e.g. ``"shapes.ttl"`` or ``"lexicons/titles.tsv"``."""
+    return ontology_files().joinpath(*name.split("/")).read_text(encoding="utf-8")
 
 
 def _rows(name: str) -> list[list[str]]:
-    text = resources.files("kgraph.ontology.lexicons").joinpath(name).read_text(encoding="utf-8")
+    text = ontology_text(f"lexicons/{name}")
     rows = []
     for line in text.splitlines():
         if not line.strip() or line.startswith("#"):

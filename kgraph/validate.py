@@ -21,7 +21,7 @@ class ValidationReport:
 
 
 def load_shapes():
-    """The SHACL shapes graph, read from the installed ``kgraph.ontology`` package."""
+    """The SHACL shapes graph, read from ontology/shapes.ttl (installed as ``kgraph.ontology``)."""
     from rdflib import Graph
 
     from .resources import ontology_text

@@ -67,3 +67,23 @@ def hostile_graph() -> KnowledgeGraph:
     kg = KnowledgeGraph()
     kg.add(make_extraction(person='<script>alert("x")</script><img src=x onerror=alert(1)>'))
     return kg
+
+
+@pytest.fixture
+def extracted(monkeypatch) -> list[str]:
+    """The ids of the documents the NLP pipeline is run on, in order."""
+    import kgraph.pipeline
+
+    seen: list[str] = []
+    real = kgraph.pipeline.extract
+
+    def spy(documents, **kwargs):
+        def noted():
+            for document in documents:
+                seen.append(document.id)
+                yield document
+
+        return real(noted(), **kwargs)
+
+    monkeypatch.setattr(kgraph.pipeline, "extract", spy)
+    return seen

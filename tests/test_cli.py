@@ -1,4 +1,4 @@
-"""The `kgraph` command: build, query, validate and extract, driven through click's CliRunner.
+"""The `kgraph` command: build, query, validate, extract and its options, driven through click's CliRunner.
 
 Exit status contract (kgraph/cli.py): 0 success, 1 the command ran but something failed, 2 usage error or
 nothing to work on. Builds are shared through module-scoped fixtures to keep the run short.
@@ -19,7 +19,7 @@ from conftest import REPO
 from kgraph.cli import main
 
 DEFAULT_FILES = ("graph.ttl", "graph.trig", "graph.jsonld", "graph.graphml", "nodes.csv", "edges.csv", "graph.html")
-COMMANDS = ("build", "query", "validate", "extract")
+COMMANDS = ("build", "query", "validate", "extract", "serve")
 
 ARTICLE = """---
 title: 云启科技发布繁星计划
@@ -138,6 +138,19 @@ def test_build_with_chosen_formats(article, tmp_path):
                      if p.is_file() and p.name not in ("manifest.json", "fragments.sqlite"))
     assert written == ["graph.html", "graph.jsonld", "graph.ttl"]
     assert (tmp_path / "out" / "store").is_dir() and (tmp_path / "out" / "manifest.json").is_file()
+
+
+def test_build_lang_sets_the_page_language(built, article, tmp_path):
+    _, first = built
+    assert '<html lang="zh">' in (first / "graph.html").read_text(encoding="utf-8")  # the default
+    out = tmp_path / "out"
+    result = invoke("build", article, "-o", out, "-f", "html", "--lang", "en")
+    assert result.exit_code == 0, result.output
+    assert '<html lang="en">' in (out / "graph.html").read_text(encoding="utf-8")
+    result = invoke("build", article, "-o", out, "--lang", "zh")  # nothing to extract: the page is still rewritten
+    assert result.exit_code == 0 and '<html lang="zh">' in (out / "graph.html").read_text(encoding="utf-8")
+    result = invoke("build", article, "-o", tmp_path / "memory", "--no-store", "-f", "html", "--lang", "en")
+    assert result.exit_code == 0 and '<html lang="en">' in (tmp_path / "memory" / "graph.html").read_text("utf-8")
 
 
 def test_build_twice_is_byte_identical(built, article, tmp_path):
@@ -401,3 +414,29 @@ def test_each_bad_file_is_reported_once(mixed_corpus, tmp_path):
     assert proc.returncode == 1
     assert "Traceback" not in proc.stderr
     assert proc.stderr.count("empty.txt") == 1, proc.stderr
+
+
+# -- progress ------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("store", ["--store", "--no-store"])
+def test_progress_shows_total_eta_and_phase(three_articles, tmp_path, store):
+    import re
+
+    corpus = write(tmp_path / "c.jsonl", "\n".join(json.dumps({"text": t}, ensure_ascii=False)
+                                                   for t in THREE.values()) + "\n")
+    result = invoke("build", str(three_articles), str(corpus), "-o", str(tmp_path / "out"), "--progress", store)
+    assert result.exit_code == 0, result.output
+    frames = [frame.strip() for frame in re.split(r"[\r\n]", result.stderr) if "|" in frame]
+    assert frames, result.stderr
+    # the folder is listed and the corpus counted before work starts: the total and an estimate from the start
+    assert all(re.search(r"\| *\d+/6 \[\d\d:\d\d<", frame) for frame in frames), frames
+    assert re.search(r"\| *6/6 \[", frames[-1]), frames[-1]
+    phases = [frame.split(":", 1)[0] for frame in frames]
+    expected = ["extract", "store", "export"] if store == "--store" else ["extract", "export"]
+    assert [p for p in dict.fromkeys(phases) if p in ("extract", "store", "export")] == expected, phases
+
+
+def test_progress_without_a_known_total_still_counts(tmp_path):
+    result = CliRunner().invoke(main, ["build", "-", "-o", str(tmp_path / "out"), "--progress"],
+                                input=ARTICLE, prog_name="kgraph")
+    assert result.exit_code == 0, result.output
+    assert "1doc" in result.stderr.replace(" ", "") and "export" in result.stderr

@@ -1,5 +1,6 @@
-"""`kgraph eval` and kgraph.evaluation: readers on tiny hand-made files, the scorers on hand-made
-predictions, calibration buckets, the CLI end to end, and the seed article's gold graph (from ../shared/)."""
+"""`kgraph eval`, kgraph.evaluation, kgraph.datasets and kgraph.scores: the readers on tiny hand-made files,
+the scorers on hand-made predictions, calibration buckets, the CLI end to end, and the seed article's gold
+graph (from ../shared/)."""
 from __future__ import annotations
 
 import json
@@ -10,11 +11,11 @@ from click.testing import CliRunner
 from conftest import SEED_GOLD, SHARED
 
 from kgraph.cli import main
+from kgraph.datasets import Example, RelationExample, read_cluener, read_duie, read_gold_graph, read_tagged
 from kgraph.evaluation import (
-    Calibration, Example, RelationExample, Score, bucket_of, format_report, is_chair_title, kgraph_mentions,
-    read_cluener, read_duie, read_gold_graph, read_tagged, run_pipeline, score_gold_graph, score_ner,
-    score_relations,
+    format_report, is_chair_title, kgraph_mentions, run_pipeline, score_gold_graph, score_ner, score_relations,
 )
+from kgraph.scores import Calibration, Score, bucket_of
 from kgraph.model import Document, Entity, Evidence, Extraction, Fact
 
 CLUENER_MAP = {"name": "person", "company": "organization", "position": "title"}

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import csv
-import importlib.util
 import json
 import os
 import subprocess
@@ -21,7 +20,6 @@ from kgraph.exporters import DEFAULT_FORMATS, FORMATS, get_exporter, save
 from kgraph.exporters.rdf import named_graphs, union_graph
 from kgraph.graph import KnowledgeGraph
 
-HTML_AVAILABLE = importlib.util.find_spec("kgraph.exporters.html") is not None
 OWN_FORMATS = [name for name in FORMATS if name != "html"]  # html belongs to test_html
 
 
@@ -208,8 +206,6 @@ def test_rdf_files_bind_prefixes_and_sort_lines(two_doc_graph, tmp_path):
 
 # -- save ----------------------------------------------------------------------------------------------
 def test_save_writes_the_default_formats(two_doc_graph, tmp_path):
-    if not HTML_AVAILABLE:
-        pytest.skip("kgraph/exporters/html.py is not written yet")
     written = two_doc_graph.save(tmp_path / "out")
     expected = {name for fmt in DEFAULT_FORMATS for name in get_exporter(fmt).filenames}
     assert {"graph.ttl", "graph.jsonld", "graph.html"} <= expected
@@ -223,7 +219,7 @@ def test_save_takes_one_name_as_a_string(sample_graph, tmp_path):
 
 
 def test_save_is_deterministic(two_doc_graph, tmp_path):
-    formats = FORMATS if HTML_AVAILABLE else OWN_FORMATS
+    formats = FORMATS
     save(two_doc_graph, tmp_path / "a", formats)
     save(two_doc_graph, tmp_path / "b", formats)
     first, second = _files(tmp_path / "a"), _files(tmp_path / "b")

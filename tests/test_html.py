@@ -129,7 +129,8 @@ def test_hostile_text_is_escaped(hostile_graph):
     assert root.find("title").text() == '<b onmouseover=alert(2)>t</b>'
     data = page_data(page)  # the untrusted text survives intact, as JSON
     assert HOSTILE_NAME in {n["label"] for n in data["nodes"]}
-    drawn_labels = {n["label"] for n in data["nodes"] if n["iri"] in data["drawn"]}
+    drawn = data["pool"][:data["draw"]]
+    drawn_labels = {n["label"] for n in data["nodes"] if n["iri"] in drawn}
     assert any("<script>" in label for label in drawn_labels)  # drawn on the canvas, which shows it as text
     for item in data["nodes"] + data["edges"]:
         assert "title" not in item or item.get("relation")  # a node has no HTML tooltip; an edge's title is its job title
@@ -205,26 +206,33 @@ def test_output_is_deterministic(sample_graph, tmp_path):
 
 def test_max_nodes_draws_the_best_connected_and_keeps_the_rest_searchable(sample_graph):
     data = page_data(render_html(sample_graph, max_nodes=3))
-    drawn = set(data["drawn"])
-    assert len(drawn) == 3
+    assert data["draw"] == 3
+    drawn = data["pool"][:3]
     by_iri = {n["iri"]: n for n in data["nodes"]}
     labels = {by_iri[iri]["label"] for iri in drawn}
-    # 星河科技 (7 edges) and 张三 (5) lead; of the nodes with 2, the event has the smallest IRI.
+    # One article mentions them all: 星河科技 (7 edges) and 张三 (5) lead; of the nodes with 2, the event has the
+    # smallest IRI. Statements and figures are not drawn at first in a graph that is not drawn whole.
     assert labels == {"星河科技", "张三", "星河开发者大会"}
-    assert all(by_iri[iri]["degree"] >= 2 for iri in drawn)
-    total = len(data["nodes"])
-    assert data["omitted"] == total - 3 and data["total"] == total
-    legend = {entry["kind"]: entry for entry in data["legend"]}
-    assert sum(entry["drawn"] for entry in legend.values()) == 3
-    page = render_html(sample_graph, max_nodes=3)
-    status = parse(page).find("p", id="kg-status").text()
-    assert f"{total - 3} left out of the drawing" in status
+    assert all(by_iri[iri]["kind"] not in (Kind.STATEMENT, Kind.FIGURE) for iri in data["pool"])
+    assert data["total"] == len(data["nodes"])
+    assert set(data["positions"]) == set(drawn)  # the first view comes laid out
 
     everything = page_data(render_html(sample_graph, max_nodes=1000))
-    assert everything["omitted"] == 0 and sorted(everything["drawn"]) == sorted(by_iri)
-    assert page_data(render_html(sample_graph, max_nodes=0))["drawn"] == []
+    assert everything["draw"] == everything["total"] and sorted(everything["pool"]) == sorted(by_iri)
+    assert page_data(render_html(sample_graph, max_nodes=0))["draw"] == 0
     with pytest.raises(ValueError):
         render_html(sample_graph, max_nodes=-1)
+
+
+def test_page_words_in_chinese_by_default_and_in_english(sample_graph):
+    zh, en = render_html(sample_graph), render_html(sample_graph, lang="en")
+    assert parse(zh).find("html").attrs["lang"] == "zh" and parse(en).find("html").attrs["lang"] == "en"
+    assert parse(zh).find("input", id="kg-search").attrs["placeholder"] == "搜索名称或别名…"
+    assert parse(en).find("input", id="kg-search").attrs["placeholder"] == "Search a name or alias…"
+    assert page_data(zh)["strings"]["kind.person"] == "人物" and page_data(en)["strings"]["kind.person"] == "person"
+    assert set(page_data(zh)["strings"]) == set(page_data(en)["strings"])  # every word in both languages
+    with pytest.raises(ValueError, match="language"):
+        render_html(sample_graph, lang="fr")
 
 
 # -- the page in a real browser -------------------------------------------------------------------------
@@ -300,7 +308,7 @@ def test_browser_draws_the_sample_offline_and_search_opens_a_node(sample_graph, 
     assert body.attrs["data-kg-visible"] == str(int(body.attrs["data-kg-placed"]) - hidden)
     assert panel_title(dom) == "张三"
     panel = parse(dom).find("aside", id="kg-panel").text()
-    assert "doc-1" in panel and "member_of: 董事长" in panel
+    assert "doc-1" in panel and "任职于 · 董事长" in panel  # a position: relation and title
     root = parse(dom)
     legend_items = root.find("ul", id="kg-legend-list").find_all("li")
     assert {li.attrs["data-kind"] for li in legend_items} == drawable_kinds(sample_graph)
@@ -323,7 +331,7 @@ def test_browser_search_brings_in_a_left_out_node(sample_graph, tmp_path):
     # 上海 was left out; choosing it adds it (its one neighbour, the event, was drawn already).
     assert body.attrs["data-kg-placed"] == "4"
     assert panel_title(dom) == "上海"
-    assert "left out of the drawing" in parse(dom).find("p", id="kg-status").text()
+    assert "其余可通过搜索查看" in parse(dom).find("p", id="kg-status").text()  # "the others are one search away"
 
 
 @needs_chromium

@@ -9,7 +9,7 @@ import sys
 import pytest
 from conftest import SEED
 
-from kgraph import loaders
+from kgraph import decoding, loaders
 from kgraph.loaders import (
     LOADERS,
     SUPPORTED_EXTENSIONS,
@@ -345,7 +345,7 @@ def test_unreadable_file(tmp_path, monkeypatch):
     def refuse(file, *args, **kwargs):
         raise PermissionError(13, "Permission denied", str(file))
 
-    monkeypatch.setattr(loaders, "open", refuse, raising=False)  # runs as root too, unlike chmod
+    monkeypatch.setattr(decoding, "open", refuse, raising=False)  # runs as root too, unlike chmod
     assert load_error(path).problem == "cannot read file: permission denied"
 
 
@@ -377,23 +377,27 @@ def test_folder_walk_is_recursive_sorted_and_skips_hidden_and_unknown(tmp_path):
                  "a/.cache/q.txt"]:
         content = '{"text": "j"}\n' if name.endswith(".jsonl") else "<p>h</p>" if name.endswith(".html") else "t"
         write(root / name, content)
-    ids = [item.id for item in iter_documents([str(root)])]
-    assert ids == [f"{root}/a/y/x.html", f"{root}/a/z.md", f"{root}/b.txt", f"{root}/c.jsonl:1"]
+    ids = [item.id for item in iter_documents([str(root)], base=tmp_path)]
+    assert ids == ["corpus/a/y/x.html", "corpus/a/z.md", "corpus/b.txt", "corpus/c.jsonl:1"]
 
 
-def test_ids_keep_the_path_as_given(tmp_path, monkeypatch):
+def test_ids_do_not_depend_on_how_the_path_is_spelled(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     write(tmp_path / "news" / "a.txt", "正文")
     assert [doc.id for doc in iter_documents(["news/"])] == ["news/a.txt"]
-    assert [doc.id for doc in iter_documents(["./news/a.txt"])] == ["./news/a.txt"]
+    assert [doc.id for doc in iter_documents(["./news/a.txt"])] == ["news/a.txt"]
+    assert [doc.id for doc in iter_documents([tmp_path / "news" / "a.txt"])] == ["news/a.txt"]
+    monkeypatch.chdir(tmp_path / "news")
+    assert [doc.id for doc in iter_documents(["a.txt"], base=tmp_path)] == ["news/a.txt"]
+    assert [doc.source for doc in iter_documents(["a.txt"], base=tmp_path)] == ["a.txt"]  # where it was read
 
 
 def test_documents_are_read_lazily(tmp_path, monkeypatch):
     for name in ("a.txt", "b.txt", "c.txt"):
         write(tmp_path / name, name)
     reads = []
-    real = loaders._read_bytes
-    monkeypatch.setattr(loaders, "_read_bytes", lambda path, limit: reads.append(path) or real(path, limit))
+    real = loaders.read_bytes
+    monkeypatch.setattr(loaders, "read_bytes", lambda path, limit: reads.append(path) or real(path, limit))
     stream = iter_documents([tmp_path])
     assert next(stream).text == "a.txt"
     assert reads == [str(tmp_path / "a.txt")]
@@ -526,3 +530,14 @@ def test_normalise_date(stated, iso):
 ])
 def test_closing_credit(text, publisher):
     assert closing_credit(text) == publisher
+
+
+def test_jsonl_invalid_json_message_names_file_line_column_and_problem(tmp_path):
+    bad = '{"id": "x", "text": "第一段\t第二段"}'  # a raw tab inside a string: JSON wants \t
+    path = write(tmp_path / "corpus.jsonl", json.dumps({"text": "好的。"}, ensure_ascii=False) + "\n" + bad + "\n"
+                 + '{"text": "未完\n')
+    errors = [item for item in iter_documents([path]) if isinstance(item, LoadError)]
+    assert [str(e) for e in errors] == [
+        f"{path}:2: invalid JSON at column 25: control character U+0009 inside a string (write it escaped, as \\t)",
+        f"{path}:3: invalid JSON at column 10: unterminated string",
+    ]

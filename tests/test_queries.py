@@ -214,3 +214,34 @@ def test_format_construct(sample_graph):
 def test_format_rejects_unknown_format(sample_graph):
     with pytest.raises(ValueError):
         format_result(run_query(sample_graph.to_rdf(), POSITIONS), "xml")
+
+
+def test_positions_has_one_row_per_position_with_its_number_of_articles():
+    """Two articles stating the same positions give one row each, counting both articles (issue 12, item 7)."""
+    from conftest import SAMPLE_TEXT, make_extraction
+
+    from kgraph.graph import KnowledgeGraph
+    from kgraph.model import Entity, Evidence, Fact, Kind, Rel
+
+    from rdflib import Dataset
+
+    dataset = Dataset()  # each article's graph on its own, as the store of a build directory holds them
+    for doc_id in ("doc-1", "doc-2", "doc-3"):
+        extraction = make_extraction(doc_id=doc_id)
+        if doc_id != "doc-3":  # a title without an organisation, stated by two of the three articles
+            extraction.entities.append(Entity(Kind.ROLE, "顾问"))
+            extraction.facts.append(Fact(Rel.JOB_TITLE, (Kind.PERSON, "张三"), (Kind.ROLE, "顾问"),
+                                         Evidence(doc_id, SAMPLE_TEXT[:10], 0, 10, 0.7), {"title": "顾问"}))
+        if doc_id == "doc-3":  # the third calls the chairmanship a former one
+            extraction.facts[0].props["former"] = True
+        kg = KnowledgeGraph()
+        kg.add(extraction)
+        dataset.parse(data=kg.to_rdf().serialize(format="nquads"), format="nquads")
+    text = (QUERY_DIR / "positions.rq").read_text(encoding="utf-8")
+    result = run_query(dataset, text)
+    rows = [{str(v): b.get(v) for v in result.vars} for b in result.bindings]
+    keys = [(str(r["name"]), str(r.get("title")), str(r.get("organization"))) for r in rows]
+    assert len(keys) == len(set(keys)), keys
+    got = {(str(r["title"]), str(r["organization"]) if r.get("organization") else None): (int(r["articles"]),
+           int(r["former_articles"])) for r in rows if str(r["name"]) == "张三"}
+    assert got == {("董事长", "星河科技"): (3, 1), ("CEO", "星河科技"): (3, 0), ("顾问", None): (2, 0)}

@@ -253,13 +253,12 @@ def test_event_start_date_keeps_only_the_day():
 
 
 def test_every_kg_term_used_is_declared_in_the_ontology(sample_graph):
-    from importlib.resources import files
-
     from rdflib import Graph
     from rdflib.namespace import OWL, RDFS
 
-    ontology = Graph().parse(data=files("kgraph.ontology").joinpath("kgraph.ttl").read_text(encoding="utf-8"),
-                             format="turtle")
+    from kgraph.resources import ontology_text
+
+    ontology = Graph().parse(data=ontology_text("kgraph.ttl"), format="turtle")
     extraction = make_extraction()
     extraction.facts[0].props["former"] = True  # so that kg:former is used too
     kg = KnowledgeGraph()

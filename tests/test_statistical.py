@@ -9,7 +9,7 @@ import numpy
 import pytest
 import spacy
 
-from kgraph import training
+from kgraph import training, training_data
 from kgraph.nlp import statistical
 from kgraph.nlp.statistical import (
     TagDecoder,
@@ -165,7 +165,7 @@ BMES = """高 B-NAME
 
 
 def test_character_tag_conversion_maps_labels_and_drops_others():
-    first, second = training.read_char_tags(BMES.splitlines(), {**training.RESUME_LABELS, **training.NEWS_LABELS})
+    first, second = training_data.read_char_tags(BMES.splitlines(), {**training_data.RESUME_LABELS, **training_data.NEWS_LABELS})
     assert first.text == "高勇任公司总经理，汉族京"
     assert first.spans == [(0, 2, "PERSON"), (3, 5, "ORGANIZATION"), (5, 8, "ROLE"), (11, 12, "PLACE")]
     assert second.text == "张三去北京"  # BIO tags
@@ -179,7 +179,7 @@ def test_cluener_conversion(tmp_path):
                         "book": {"《三体》": [[19, 22]]}}}
     path = tmp_path / "train.json"
     path.write_text(json.dumps(record, ensure_ascii=False) + "\n", encoding="utf-8")
-    [sentence] = training.read_cluener(path)
+    [sentence] = training_data.read_cluener(path)
     assert sentence.spans == [(0, 4, "ORGANIZATION"), (4, 6, "ROLE"), (6, 9, "PERSON"), (10, 12, "PLACE"),
                               (14, 17, "PERSON")]
     docbin = training.to_docbin([sentence])
@@ -195,19 +195,19 @@ def test_cluener_conversion_rejects_wrong_offsets(tmp_path):
     path = tmp_path / "bad.json"
     path.write_text(json.dumps({"text": "张三", "label": {"name": {"张三": [[1, 2]]}}}) + "\n", encoding="utf-8")
     with pytest.raises(ValueError):
-        list(training.read_cluener(path))
+        list(training_data.read_cluener(path))
 
 
 def test_missing_stretches_are_neither_entity_nor_outside():
-    [sentence] = training.mark_missing([training.Sentence("国务院总理李鹏说", [(5, 7, "PERSON")])], ["总理", "李鹏"])
+    [sentence] = training_data.mark_missing([training_data.Sentence("国务院总理李鹏说", [(5, 7, "PERSON")])], ["总理", "李鹏"])
     assert sentence.missing == [(3, 5)]  # 李鹏 is an entity already
     assert training.sentence_tags(sentence) == ["O", "O", "O", "", "", "B-PERSON", "E-PERSON", "O"]
 
 
 def test_decontamination_drops_sentences_sharing_a_stretch_with_held_out_text():
-    held_out = [training.Sentence("新华社北京一月一日电国家主席发表新年贺词", [])]
-    kept, dropped = training.decontaminate(
-        [training.Sentence("据新华社北京一月一日电国家主席发表讲话", []), training.Sentence("完全无关的句子", [])],
+    held_out = [training_data.Sentence("新华社北京一月一日电国家主席发表新年贺词", [])]
+    kept, dropped = training_data.decontaminate(
+        [training_data.Sentence("据新华社北京一月一日电国家主席发表讲话", []), training_data.Sentence("完全无关的句子", [])],
         held_out, n=12)
     assert [s.text for s in kept] == ["完全无关的句子"] and dropped == 1
 
@@ -217,14 +217,14 @@ def test_scores_are_exact_span_scores():
     predicted = [[(0, 2, "PERSON"), (3, 6, "PLACE")]]
     scores = training.score_spans(gold, predicted, ["PERSON", "PLACE"])
     assert scores["PERSON"].f1 == 1.0 and scores["PLACE"].f1 == 0.0
-    assert scores["ALL"].tp == 1 and scores["ALL"].fp == 1 and scores["ALL"].fn == 1
+    assert (scores["ALL"].gold, scores["ALL"].predicted, scores["ALL"].correct) == (2, 2, 1)
 
 
 # ------------------------------------------------------------------------------------------ training
 
 def test_training_a_few_steps_writes_a_loadable_model(tmp_path):
-    sentences = [training.Sentence("张三在北京工作", [(0, 2, "PERSON"), (3, 5, "PLACE")]),
-                 training.Sentence("李四是星河公司经理", [(0, 2, "PERSON"), (3, 7, "ORGANIZATION"), (7, 9, "ROLE")])]
+    sentences = [training_data.Sentence("张三在北京工作", [(0, 2, "PERSON"), (3, 5, "PLACE")]),
+                 training_data.Sentence("李四是星河公司经理", [(0, 2, "PERSON"), (3, 7, "ORGANIZATION"), (7, 9, "ROLE")])]
     size = training.ModelSize(width=16, depth=1, char_rows=500, bigram_rows=500)
     report = training.train(tmp_path / "model", max_steps=40, sentences=sentences * 10, dev=sentences,
                             eval_every=20, size=size, seed=1)

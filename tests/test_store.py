@@ -30,6 +30,11 @@ def invoke(*args):
     return result
 
 
+def doc_id(name: str) -> str:
+    """The id of a file of the ``corpus`` fixture built into ``tmp_path / "out"``: its path from ``tmp_path``."""
+    return f"articles/{name}"
+
+
 def write(path: Path, text: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
@@ -79,26 +84,6 @@ def corpus(tmp_path) -> Path:
     return folder
 
 
-@pytest.fixture
-def extracted(monkeypatch) -> list[str]:
-    """The ids of the documents the NLP pipeline is run on, in order."""
-    import kgraph.pipeline
-
-    seen: list[str] = []
-    real = kgraph.pipeline.extract
-
-    def spy(documents, **kwargs):
-        def noted():
-            for document in documents:
-                seen.append(document.id)
-                yield document
-
-        return real(noted(), **kwargs)
-
-    monkeypatch.setattr(kgraph.pipeline, "extract", spy)
-    return seen
-
-
 # -- first build ------------------------------------------------------------------------------------
 def test_first_build_keeps_a_store_a_cache_and_a_manifest(corpus, tmp_path):
     out = tmp_path / "out"
@@ -106,7 +91,7 @@ def test_first_build_keeps_a_store_a_cache_and_a_manifest(corpus, tmp_path):
     assert result.exit_code == 0, result.output
     assert (out / "store").is_dir()
     assert len(list((out / "extractions").glob("*.json"))) == 2
-    assert sorted(manifest(out)["documents"]) == sorted(str(corpus / n) for n in ("minghu.md", "qingshi.md"))
+    assert sorted(manifest(out)["documents"]) == [doc_id("minghu.md"), doc_id("qingshi.md")]
     # stdout lists exactly the export files, the summary goes to stderr
     assert sorted(result.stdout.split()) == sorted(str(out / name) for name in DEFAULT_FILES)
     assert "2 documents (2 new, 0 changed)" in result.stderr and "0 unchanged, 0 failed" in result.stderr
@@ -166,7 +151,7 @@ def test_a_second_build_extracts_only_the_new_document(corpus, tmp_path, extract
     write(corpus / "lanjing.md", LANJING)
     result = invoke("build", corpus, "-o", out)
     assert result.exit_code == 0, result.output
-    assert extracted == [str(corpus / "lanjing.md")]
+    assert extracted == [doc_id("lanjing.md")]
     assert "1 documents (1 new, 0 changed)" in result.stderr and "2 unchanged" in result.stderr
     assert len(manifest(out)["documents"]) == 3
     caches_after = {p.name: p.stat().st_mtime_ns for p in (out / "extractions").iterdir()}
@@ -270,7 +255,7 @@ def test_a_changed_document_replaces_its_facts(corpus, tmp_path, extracted):
     write(corpus / "lanjing.md", LANJING.replace("许嘉宁", "戴文博"))
     result = invoke("build", corpus, "-o", out)
     assert result.exit_code == 0, result.output
-    assert extracted == [str(corpus / "lanjing.md")]
+    assert extracted == [doc_id("lanjing.md")]
     assert "1 documents (0 new, 1 changed)" in result.stderr
     assert persons(out) == {"沈嘉禾", "顾明澈", "戴文博"}
     assert ask(out, f"ASK {{ <{ID}person/戴文博@蓝鲸科技> ?p ?o }}")
@@ -286,7 +271,7 @@ def test_a_changed_document_replaces_its_facts(corpus, tmp_path, extracted):
 def test_remove_takes_out_graph_cache_and_manifest_entry(corpus, tmp_path):
     out = tmp_path / "out"
     assert invoke("build", corpus, "-o", out).exit_code == 0
-    qingshi = str(corpus / "qingshi.md")
+    qingshi = doc_id("qingshi.md")
     cache = out / manifest(out)["documents"][qingshi]["cache"]
     assert cache.is_file()
     result = invoke("remove", out, qingshi)
@@ -331,7 +316,7 @@ def test_prune_takes_out_what_the_inputs_no_longer_hold(corpus, tmp_path, extrac
     assert result.exit_code == 0, result.output
     assert extracted == [] and "1 removed" in result.stderr
     assert persons(out) == {"沈嘉禾", "许嘉宁"}
-    assert sorted(manifest(out)["documents"]) == [str(corpus / "lanjing.md"), str(corpus / "minghu.md")]
+    assert sorted(manifest(out)["documents"]) == [doc_id("lanjing.md"), doc_id("minghu.md")]
     assert "顾明澈" not in (out / "graph.ttl").read_text(encoding="utf-8")
     assert invoke("build", corpus, "-o", tmp_path / "memory", "--no-store", "--prune").exit_code == 2
 
@@ -344,6 +329,20 @@ def test_remove_of_an_unknown_id_is_reported(corpus, tmp_path):
     assert result.exit_code == 1
     assert "no/such/article.md" in result.stderr and "0 removed, 1 not found" in result.stderr
     assert snapshot(out) == before and len(manifest(out)["documents"]) == 2
+
+
+def test_remove_of_an_unknown_id_lists_no_file(corpus, tmp_path):
+    out = tmp_path / "out"
+    assert invoke("build", corpus, "-o", out).exit_code == 0
+    result = invoke("remove", out, "not-a-doc.txt")
+    assert result.exit_code == 1
+    assert result.stdout == ""  # nothing was rewritten, so no path is printed
+    assert "unknown document id 'not-a-doc.txt'" in result.stderr
+    assert "manifest.json" in result.stderr  # where the known ids are listed
+    known = next(iter(manifest(out)["documents"]))
+    result = invoke("remove", out, "not-a-doc.txt", known)  # one known, one not: the files are rewritten
+    assert result.exit_code == 1 and "1 removed, 1 not found" in result.stderr
+    assert sorted(result.stdout.split()) == sorted(str(out / name) for name in DEFAULT_FILES)
 
 
 def test_remove_needs_a_build_directory(tmp_path):
@@ -406,7 +405,7 @@ def test_an_unreadable_file_does_not_lose_the_others(corpus, tmp_path):
     assert result.exit_code == 1
     assert "broken.txt" in result.stderr and "2 documents" in result.stderr and "1 failed" in result.stderr
     assert persons(out) == {"沈嘉禾", "顾明澈"}
-    assert str(corpus / "broken.txt") not in manifest(out)["documents"]
+    assert doc_id("broken.txt") not in manifest(out)["documents"]
 
 
 def test_a_document_whose_extraction_crashes_does_not_lose_the_others(corpus, tmp_path, monkeypatch):
@@ -428,7 +427,7 @@ def test_a_document_whose_extraction_crashes_does_not_lose_the_others(corpus, tm
     failed = [line for line in result.stderr.splitlines() if "lanjing.md" in line]
     assert failed and "extraction failed" in failed[0] and "the pipeline broke" in failed[0]
     assert persons(out) == {"沈嘉禾", "顾明澈"}
-    assert sorted(manifest(out)["documents"]) == [str(corpus / "minghu.md"), str(corpus / "qingshi.md")]
+    assert sorted(manifest(out)["documents"]) == [doc_id("minghu.md"), doc_id("qingshi.md")]
     monkeypatch.setattr(kgraph.pipeline, "extract", real)
     result = invoke("build", corpus, "-o", out)  # once the pipeline works, only the failed one is extracted
     assert result.exit_code == 0 and "1 documents (1 new" in result.stderr and "2 unchanged" in result.stderr
@@ -440,7 +439,7 @@ def test_a_document_that_cannot_be_stored_keeps_its_previous_version(corpus, tmp
     out = tmp_path / "out"
     write(corpus / "lanjing.md", LANJING)
     assert invoke("build", corpus, "-o", out).exit_code == 0
-    before = manifest(out)["documents"][str(corpus / "lanjing.md")]
+    before = manifest(out)["documents"][doc_id("lanjing.md")]
     cache_before = (out / before["cache"]).read_bytes()
     real = GraphStore.replace_graphs
 
@@ -457,7 +456,7 @@ def test_a_document_that_cannot_be_stored_keeps_its_previous_version(corpus, tmp
     assert any("lanjing.md" in line and "disk full" in line for line in result.stderr.splitlines())
     assert "1 documents (1 new, 0 changed)" in result.stderr
     assert persons(out) == {"沈嘉禾", "顾明澈", "许嘉宁", "韩立舟"}
-    assert manifest(out)["documents"][str(corpus / "lanjing.md")] == before
+    assert manifest(out)["documents"][doc_id("lanjing.md")] == before
     assert (out / before["cache"]).read_bytes() == cache_before
 
 
@@ -470,17 +469,17 @@ def test_an_interrupted_build_keeps_what_it_finished(corpus, tmp_path, monkeypat
     write(corpus / "lanjing.md", LANJING)
     real = Corpus.add
 
-    def interrupted(self, extraction, segmenter="jieba"):  # a Prepared extraction, from the build
+    def interrupted(self, extraction, settings=None):  # a Prepared extraction, from the build
         if extraction.extraction.document.id.endswith("qingshi.md"):
             raise KeyboardInterrupt
-        return real(self, extraction, segmenter)
+        return real(self, extraction, settings)
 
     monkeypatch.setattr(Corpus, "add", interrupted)
     result = CliRunner().invoke(main, ["build", str(corpus), "-o", str(out)])
     assert isinstance(result.exception, KeyboardInterrupt) or result.exit_code != 0
     assert snapshot(out) == files_before  # the files of the last finished build, untouched
     state = manifest(out)
-    assert sorted(state["documents"]) == [str(corpus / "lanjing.md"), str(corpus / "minghu.md")]
+    assert sorted(state["documents"]) == [doc_id("lanjing.md"), doc_id("minghu.md")]
     assert state["writing"] is True  # so the next open checks every graph
     monkeypatch.setattr(Corpus, "add", real)
     result = invoke("build", corpus, "-o", out)
@@ -498,11 +497,11 @@ def test_a_killed_build_is_repaired_when_the_directory_is_opened(corpus, tmp_pat
     out = tmp_path / "out"
     assert invoke("build", corpus, "-o", out).exit_code == 0
     state = manifest(out)
-    minghu = state["documents"][str(corpus / "minghu.md")]
+    minghu = state["documents"][doc_id("minghu.md")]
     with GraphStore(store_path(out)) as store:  # what a kill between store and manifest would leave
         store.replace_graph(f"{ID}doc/stray#graph", [f"<{ID}person/ghost> <https://schema.org/name> \"幽灵\"@zh ."])
         store.remove_graphs([minghu["graph"]])
-        store.replace_graph(state["documents"][str(corpus / "qingshi.md")]["graph"], [])
+        store.replace_graph(state["documents"][doc_id("qingshi.md")]["graph"], [])
     state["writing"] = True
     (out / "manifest.json").write_text(json.dumps(state), encoding="utf-8")
     with Corpus(out) as opened:
@@ -523,14 +522,14 @@ def test_a_lost_store_is_rebuilt_from_the_cache_without_extraction(corpus, tmp_p
     extracted.clear()
     write(corpus / "lanjing.md", LANJING)
     assert invoke("build", corpus, "-o", out).exit_code == 0
-    assert extracted == [str(corpus / "lanjing.md")]
+    assert extracted == [doc_id("lanjing.md")]
     assert persons(out) == {"沈嘉禾", "顾明澈", "许嘉宁"}
 
 
 def test_a_lost_cache_file_makes_its_document_extracted_again(corpus, tmp_path, extracted):
     out = tmp_path / "out"
     assert invoke("build", corpus, "-o", out).exit_code == 0
-    qingshi = str(corpus / "qingshi.md")
+    qingshi = doc_id("qingshi.md")
     (out / manifest(out)["documents"][qingshi]["cache"]).unlink()
     extracted.clear()
     result = invoke("build", corpus, "-o", out)
@@ -554,6 +553,20 @@ def test_no_export_updates_the_store_and_a_later_build_catches_up(corpus, tmp_pa
     assert result.exit_code == 0 and extracted == []
     assert "许嘉宁" in (out / "graph.html").read_text(encoding="utf-8")
     assert sorted(result.stdout.split()) == sorted(str(out / name) for name in DEFAULT_FILES)
+
+
+def test_formats_given_with_no_export_are_remembered(corpus, tmp_path):
+    out = tmp_path / "out"
+    assert invoke("build", corpus / "minghu.md", "-o", out).exit_code == 0  # the default formats
+    own = {"manifest.json", "fragments.sqlite"}
+    result = invoke("build", corpus / "qingshi.md", "-o", out, "-f", "turtle", "--no-export")
+    assert result.exit_code == 0 and result.stdout == ""
+    assert {p.name for p in out.iterdir() if p.is_file()} - own == set(DEFAULT_FILES) - {"store"}  # untouched
+    result = invoke("build", corpus, "-o", out)  # no -f: the formats of the --no-export build
+    assert result.exit_code == 0, result.output
+    assert result.stdout.split() == [str(out / "graph.ttl")]
+    assert {p.name for p in out.iterdir() if p.is_file()} - own == {"graph.ttl"}
+    assert "顾明澈" in (out / "graph.ttl").read_text(encoding="utf-8")
 
 
 def test_nothing_readable_leaves_no_directory(tmp_path):

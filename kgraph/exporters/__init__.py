@@ -264,14 +264,15 @@ def _canonical(name: str) -> str:
     return key
 
 
-def get_exporter(name: str) -> Exporter:
-    """An exporter for format ``name`` (case-insensitive; aliases such as ``ttl`` work too).
+def get_exporter(name: str, **options: Any) -> Exporter:
+    """An exporter for format ``name`` (case-insensitive; aliases such as ``ttl`` work too), made with
+    ``options`` (e.g. ``lang="en"`` for html).
 
     Raises ValueError naming the known formats if ``name`` is not registered.
     """
     module_name, class_name = _REGISTRY[_canonical(name)]
     cls = getattr(importlib.import_module(module_name), class_name)
-    return cls()
+    return cls(**options)
 
 
 register("turtle", "kgraph.exporters.rdf", "TurtleExporter", aliases=("ttl",))
@@ -288,8 +289,9 @@ DEFAULT_FORMATS: tuple[str, ...] = ("turtle", "trig", "jsonld", "graphml", "csv"
 
 
 def save(kg: KnowledgeGraph, directory: str | os.PathLike,
-         formats: Iterable[str] | str | None = None) -> list[Path]:
-    """Write ``kg`` into ``directory`` in each of ``formats`` (default :data:`DEFAULT_FORMATS`).
+         formats: Iterable[str] | str | None = None, options: dict[str, dict[str, Any]] | None = None) -> list[Path]:
+    """Write ``kg`` into ``directory`` in each of ``formats`` (default :data:`DEFAULT_FORMATS`); ``options``
+    maps a format name to the options of its exporter (``{"html": {"lang": "en"}}``).
 
     Every name is checked before anything is written, so a typo writes nothing. Returns the paths
     written, in the order of ``formats``.
@@ -299,7 +301,7 @@ def save(kg: KnowledgeGraph, directory: str | os.PathLike,
     elif isinstance(formats, str):
         formats = [formats]  # one name, not an iterable of one-letter names
     names = list(dict.fromkeys(_canonical(name) for name in formats))
-    exporters = [get_exporter(name) for name in names]
+    exporters = [get_exporter(name, **(options or {}).get(name, {})) for name in names]
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     cache: dict[str, Any] = {}  # each source's items made once for all formats

@@ -6,11 +6,13 @@ and a Content-Security-Policy forbids any request besides. pyvis's own template 
 vis-network and bootstrap from CDNs and puts tooltips into vis-network's HTML ``title``.
 
 The data block lists every entity, every relation and every document, one JSON fragment each (see
-:mod:`kgraph.exporters`), plus what depends on the whole graph: the legend (kinds, colours, counts), the
-entities drawn at first (the ``max_nodes`` best connected; the others come in when a search or a click asks
-for them) and vis-network's options. The page script (``kgraph/assets/kgraph.js``) makes vis-network's nodes
-and edges from the fragments, so a build directory rewrites the page by recomputing only the entities and
-relations a change touched.
+:mod:`kgraph.exporters`), plus what depends on the whole graph, computed when the page is assembled from the
+small ``rank`` (entity, kind, articles, degree) and ``link`` (two ends) fragments: the legend, and the overview
+of :func:`kgraph.explore.overview` (the entities ranked, how many to draw first, their communities,
+co-mention links and the layout of the first view). The page script (``kgraph/assets/kgraph.js``, shared with
+``kgraph serve``) makes vis-network's nodes and edges from the fragments, so a build directory rewrites the
+page by recomputing only the entities and relations a change touched and the bounded overview. The page's
+own words come from ``kgraph/assets/strings.json`` in the language asked for.
 
 All article text (labels, aliases, sentences, titles, document ids) is untrusted: it enters the page only as
 JSON inside ``<script type="application/json">`` with ``<``, ``>``, ``&``, U+2028 and U+2029 escaped, and the
@@ -23,18 +25,24 @@ import json
 import math
 import os
 import re
-from collections import defaultdict
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..graph import KnowledgeGraph
+from ..explore import HIDDEN_BY_DEFAULT, MAX_DRAWN, Entity, overview
 from ..iri import ID_NS
 from ..model import Kind
 from . import Edge, Exporter, Node, Summary, edge_sort_key, joined, write_files
 
+if TYPE_CHECKING:
+    from ..graph import KnowledgeGraph
+
 VIS_NETWORK_DIR = ("lib", "vis-9.1.2")  # the vis-network build shipped inside pyvis 0.3.2
-MAX_NODES = 400
-"""Entities drawn when the page opens; the others are found by searching."""
+MAX_NODES = MAX_DRAWN
+"""The most entities drawn when the page opens; the others are one search away."""
+LANGS = ("zh", "en")
+DEFAULT_LANG = "zh"  # the articles are Chinese
+PAGE_VERSION = 2
 
 # Tableau 10: distinct hues that stay readable with dark label text on a light background.
 KIND_COLORS: dict[str, str] = {
@@ -51,7 +59,6 @@ KIND_COLORS: dict[str, str] = {
 }
 UNKNOWN_KIND_COLOR = "#79706e"
 DRAWN_KINDS = tuple(k for k in Kind.ALL if k != Kind.DOCUMENT)
-HIDDEN_BY_DEFAULT = (Kind.STATEMENT, Kind.FIGURE)  # many and leaf-like: they crowd the picture
 _MAX_LABEL = 24  # longer labels (statements) are cut on the canvas; the side panel shows them whole
 
 # Node attributes shown in the side panel under their own headings, or not at all.
@@ -66,17 +73,25 @@ _DATA_MARK = "\x00kgraph-data\x00"
 
 
 class HtmlExporter(Exporter):
-    """``graph.html``; it cannot be read back. ``max_nodes`` entities are drawn when the page opens."""
+    """``graph.html``; it cannot be read back. At most ``max_nodes`` entities are drawn when the page opens
+    (fewer when few are mentioned by more than one article, see :func:`kgraph.explore.draw_count`); the
+    page's own words are in ``lang`` (``zh`` or ``en``)."""
 
     name = "html"
     filenames = ("graph.html",)
     source = "elements"
 
-    def __init__(self, max_nodes: int = MAX_NODES, title: str = "kgraph"):
+    def __init__(self, max_nodes: int = MAX_NODES, title: str = "kgraph", lang: str = DEFAULT_LANG):
         if max_nodes < 0:
             raise ValueError(f"max_nodes must be >= 0, not {max_nodes}")
+        if lang not in LANGS:
+            raise ValueError(f"unknown page language {lang!r} (expected one of {', '.join(LANGS)})")
         self.max_nodes = max_nodes
         self.title = title
+        self.lang = lang
+
+    def layout(self, summary: Summary) -> Any:
+        return {"page": PAGE_VERSION}  # fragments of an older page are made again
 
     def fragments(self, items: Iterable[Node | Edge], layout: Any = None) -> Iterator[tuple[str, str, bytes]]:
         for item in items:
@@ -85,72 +100,78 @@ class HtmlExporter(Exporter):
                     doc_id = str(item.attrs.get("identifier", item.iri))
                     yield "document", doc_id, f"{script_json(doc_id)}:{script_json(_document(item.attrs))}".encode()
                 else:
-                    yield "node", item.iri, script_json(_node_details(item.iri, item.attrs, item.degree)).encode()
+                    details = node_details(item.iri, item.attrs, item.degree)
+                    yield "node", item.iri, script_json(details).encode()
+                    # what the overview needs of the node, read back whole when the page is assembled
+                    yield "rank", item.iri, script_json([item.iri, details["kind"], details["docs"],
+                                                         item.degree]).encode()
             elif not (item.u.startswith(_DOCUMENT_PREFIX) or item.v.startswith(_DOCUMENT_PREFIX)):
-                yield "edge", edge_sort_key(item.u, item.v, item.key), script_json(_edge_details(item)).encode()
+                key = edge_sort_key(item.u, item.v, item.key)
+                yield "edge", key, script_json(edge_details(item)).encode()
+                yield "link", key, script_json([item.u, item.v]).encode()
 
     def assemble(self, layout: Any, summary: Summary,
                  read: Callable[[str], Iterable[bytes]]) -> Iterator[tuple[str, Iterable[bytes]]]:
-        entities = [(iri, kind, degree) for iri, kind, degree in summary.nodes if kind != Kind.DOCUMENT]
-        ranked = sorted(entities, key=lambda node: (-node[2], node[0]))
-        drawn = sorted(iri for iri, _, _ in ranked[:self.max_nodes])
-        kinds = {iri: kind for iri, kind, _ in entities}
-        present: dict[str, int] = defaultdict(int)
-        drawn_per_kind: dict[str, int] = defaultdict(int)
-        for _, kind, _ in entities:
-            present[kind] += 1
-        for iri in drawn:
-            drawn_per_kind[kinds[iri]] += 1
+        entities = [Entity(iri, kind, tuple(docs), degree)
+                    for iri, kind, docs, degree in json.loads(b"[" + b",".join(read("rank")) + b"]")]
+        links = json.loads(b"[" + b",".join(read("link")) + b"]")
+        view = overview(entities, links, max_drawn=self.max_nodes)
+        present = Counter(e.kind for e in entities)
         known = [k for k in DRAWN_KINDS if k in present]
         legend = [{"kind": k, "color": KIND_COLORS.get(k, UNKNOWN_KIND_COLOR), "count": present[k],
-                   "drawn": drawn_per_kind[k], "hidden": k in HIDDEN_BY_DEFAULT}
+                   "hidden": k in HIDDEN_BY_DEFAULT}
                   for k in known + sorted(set(present) - set(known))]
-        hidden = sum(1 for iri in drawn if kinds[iri] in HIDDEN_BY_DEFAULT)
-        status = status_text(total=len(entities), placed=len(drawn), visible=len(drawn) - hidden)
-        head, tail = _render(title=self.title, status=status).split(_DATA_MARK)
+        head, tail = _render(title=self.title, lang=self.lang).split(_DATA_MARK)
+        index = {iri: i for i, iri in enumerate(view.pool)}
 
         def chunks() -> Iterator[bytes]:
             # the keys of the data object in sorted order, as script_json would write them
             yield head.encode("utf-8")
-            yield b'{"documents":{'
+            yield f'{{"communities":{script_json(view.communities)},"documents":{{'.encode("utf-8")
             yield from joined(read("document"), b",")
-            yield f'}},"drawn":{script_json(drawn)},"edges":['.encode("utf-8")
+            yield f'}},"draw":{view.draw},"edges":['.encode("utf-8")
             yield from joined(read("edge"), b",")
-            yield f'],"legend":{script_json(legend)},"maxLabel":{_MAX_LABEL},"nodes":['.encode("utf-8")
+            yield (f'],"legend":{script_json(legend)},"maxLabel":{_MAX_LABEL},"nodes":[').encode("utf-8")
             yield from joined(read("node"), b",")
-            yield (f'],"omitted":{len(entities) - len(drawn)},"options":{script_json(_vis_options())},'
-                   f'"status":{script_json(status)},"title":{script_json(self.title)},"total":{len(entities)}}}'
-                   ).encode("utf-8")
+            together = [[index[u], index[v], n] for u, v, n in view.together]
+            positions = {iri: list(xy) for iri, xy in view.positions.items()}
+            yield (f'],"options":{script_json(_vis_options())},"pool":{script_json(view.pool)},'
+                   f'"positions":{script_json(positions)},'
+                   f'"strings":{script_json(page_strings(self.lang))},"title":{script_json(self.title)},'
+                   f'"together":{script_json(together)},"total":{len(entities)}}}').encode("utf-8")
             yield tail.encode("utf-8")
 
         yield self.filenames[0], chunks()
 
 
-def render_html(kg: KnowledgeGraph, *, max_nodes: int = MAX_NODES, title: str = "kgraph") -> str:
+def render_html(kg: KnowledgeGraph, *, max_nodes: int = MAX_NODES, title: str = "kgraph",
+                lang: str = DEFAULT_LANG) -> str:
     """The interactive page for ``kg`` as a string: at most ``max_nodes`` nodes drawn, every node searchable."""
-    ((_, chunks),) = HtmlExporter(max_nodes, title).render(kg)
+    ((_, chunks),) = HtmlExporter(max_nodes, title, lang).render(kg)
     return b"".join(chunks).decode("utf-8")
 
 
 def write_html(kg: KnowledgeGraph, path: str | os.PathLike, *, max_nodes: int = MAX_NODES,
-               title: str = "kgraph") -> None:
+               title: str = "kgraph", lang: str = DEFAULT_LANG) -> None:
     """Write the interactive page for ``kg`` to ``path`` (atomically)."""
-    ((_, chunks),) = HtmlExporter(max_nodes, title).render(kg)
+    ((_, chunks),) = HtmlExporter(max_nodes, title, lang).render(kg)
     path = os.path.abspath(path)
     write_files(os.path.dirname(path), [(os.path.basename(path), chunks)])
 
 
-def status_text(*, total: int, placed: int, visible: int) -> str:
-    """The line above the drawing; kgraph.js rebuilds the same sentence when the reader changes the view."""
-    text = f"Showing {visible} of {total} entities"
-    if placed > visible:
-        text += f"; {placed - visible} hidden by kind (tick them in the legend)"
-    if total > placed:
-        text += f"; {total - placed} left out of the drawing (search to add them)"
-    return text + "."
+def served_page(*, title: str, lang: str = DEFAULT_LANG) -> str:
+    """The explorer page of ``kgraph serve``: the same page and script, with no graph inside; the script asks
+    the server's JSON API for what it shows (see :mod:`kgraph.serve`)."""
+    data = {"maxLabel": _MAX_LABEL, "options": _vis_options(), "strings": page_strings(lang), "title": title}
+    return _render(title=title, lang=lang, mode="serve").replace(_DATA_MARK, script_json(data))
 
 
-def _node_details(iri: str, attrs: dict[str, Any], degree: int) -> dict[str, Any]:
+def page_strings(lang: str) -> dict[str, str]:
+    """The page's own words in ``lang`` (``kgraph/assets/strings.json``), kind and relation names included."""
+    return json.loads(_asset("strings.json"))[lang]
+
+
+def node_details(iri: str, attrs: dict[str, Any], degree: int) -> dict[str, Any]:
     details = {"iri": iri, "kind": attrs.get("kind", ""), "label": str(attrs.get("label", "")),
                "aliases": sorted(str(a) for a in attrs.get("aliases", [])),
                "docs": sorted(str(doc) for doc in attrs.get("docs", [])), "degree": degree}
@@ -164,7 +185,7 @@ def _node_details(iri: str, attrs: dict[str, Any], degree: int) -> dict[str, Any
     return details
 
 
-def _edge_details(edge: Edge) -> dict[str, Any]:
+def edge_details(edge: Edge) -> dict[str, Any]:
     attrs = edge.attrs
     # a stable id of the edge's own: its place in the list changes as the graph grows
     edge_id = "e" + hashlib.sha1(edge_sort_key(edge.u, edge.v, edge.key).encode("utf-8")).hexdigest()[:16]
@@ -212,7 +233,7 @@ def _vis_options() -> dict[str, Any]:
         "nodes": {"shape": "dot", "borderWidth": 1,
                   "color": {"background": UNKNOWN_KIND_COLOR, "border": "#3b3b3b"},
                   "scaling": {"min": 8, "max": 28, "label": {"enabled": False}},
-                  "font": {"size": 14, "face": "Noto Sans CJK SC, Microsoft YaHei, PingFang SC, sans-serif",
+                  "font": {"size": 22, "face": "Noto Sans CJK SC, PingFang SC, Microsoft YaHei, WenQuanYi Micro Hei, sans-serif",
                            "color": "#1f2328", "strokeWidth": 3, "strokeColor": "#ffffff"}},
         "edges": {"width": 1,
                   "color": {"color": "#a0a7b0", "highlight": "#1f2328", "hover": "#4b5563"},
@@ -258,7 +279,7 @@ def _vis_network(name: str) -> str:
     return resources.files("pyvis").joinpath(*VIS_NETWORK_DIR, name).read_text(encoding="utf-8")
 
 
-def _render(*, title: str, status: str) -> str:
+def _render(*, title: str, lang: str, mode: str = "static") -> str:
     """The page around its data block (which is :data:`_DATA_MARK`)."""
     import jinja2
     from markupsafe import Markup  # installed with jinja2
@@ -267,13 +288,16 @@ def _render(*, title: str, status: str) -> str:
     template = env.from_string(_asset("kgraph.html"))
     return template.render(
         title=title,
-        status=status,
+        lang=lang,
+        mode=mode,
+        t=page_strings(lang),
         vis_css=Markup(_inline(_vis_network("vis-network.css"), "style")),
         page_css=Markup(_inline(_asset("kgraph.css"), "style")),
         data_json=Markup(_DATA_MARK),
         vis_js=Markup(_inline(_vis_network("vis-network.min.js"), "script")),
-        page_js=Markup(_inline(_asset("kgraph.js"), "script")),
+        page_js=Markup(_inline(_asset("kgraph-sources.js") + "\n" + _asset("kgraph.js"), "script")),
     )
 
 
-__all__ = ["HtmlExporter", "KIND_COLORS", "MAX_NODES", "render_html", "script_json", "write_html"]
+__all__ = ["DEFAULT_LANG", "HtmlExporter", "KIND_COLORS", "LANGS", "MAX_NODES", "edge_details", "node_details",
+           "page_strings", "render_html", "script_json", "served_page", "write_html"]

@@ -30,7 +30,7 @@ _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 
 def _prefixes() -> dict[str, str]:
-    from ..query import PREFIXES
+    from ..iri import PREFIXES
 
     return dict(PREFIXES)
 

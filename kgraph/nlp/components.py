@@ -21,7 +21,10 @@ from spacy.util import filter_spans
 
 from ..model import entity_from_data, entity_to_data, fact_from_data, fact_to_data
 from ..resources import load_lexicons
-from . import rules
+from .analysis import Analysis, Token
+from .entities import analyse_entities
+from .output import entities_for_output, facts_for_output
+from .relations import analyse_relations
 from .segmenter import word_info
 
 _ANALYSIS_KEY = "kgraph.analysis"
@@ -101,16 +104,16 @@ def sentence_spans(doc: Doc) -> list[tuple[int, int]]:
     return spans
 
 
-def new_analysis(doc: Doc) -> rules.Analysis:
+def new_analysis(doc: Doc) -> Analysis:
     freq, tags = word_info()
-    tokens = [rules.Token(t.idx, t.idx + len(t.text), t.text, tags.get(t.text), freq.get(t.text, 0))
+    tokens = [Token(t.idx, t.idx + len(t.text), t.text, tags.get(t.text), freq.get(t.text, 0))
               for t in doc if not t.is_space]
     sentences = sentence_spans(doc) if doc.has_annotation("SENT_START") else [(0, len(doc.text))]
     # the statistical tagger's spans, when kgraph_statistical_ner ran before this component
     ner = doc._.kg_ner if Doc.has_extension("kg_ner") else None
-    return rules.Analysis(text=doc.text, doc_id=doc._.kg_doc_id or "doc", doc_date=doc._.kg_doc_date,
-                          tokens=tokens, sentences=sentences, lex=load_lexicons(), freq=freq,
-                          ner_spans=[tuple(span) for span in ner or ()])
+    return Analysis(text=doc.text, doc_id=doc._.kg_doc_id or "doc", doc_date=doc._.kg_doc_date,
+                    tokens=tokens, sentences=sentences, lex=load_lexicons(), freq=freq,
+                    ner_spans=[tuple(span) for span in ner or ()])
 
 
 def _align(doc: Doc, boundaries: set[int]) -> Doc:
@@ -135,7 +138,7 @@ def _align(doc: Doc, boundaries: set[int]) -> Doc:
 
 
 class EntityRecognizer:
-    """Finds people, organisations, brands, places, events, initiatives and works; see kgraph.nlp.rules."""
+    """Finds people, organisations, brands, places, events, initiatives and works; see kgraph.nlp.entities."""
 
     def __init__(self, spans_key: str = "kg_mentions", set_ents: bool = True):
         self.spans_key = spans_key
@@ -143,7 +146,7 @@ class EntityRecognizer:
 
     def __call__(self, doc: Doc) -> Doc:
         analysis = new_analysis(doc)
-        rules.analyse_entities(analysis)
+        analyse_entities(analysis)
         doc.user_data[_ANALYSIS_KEY] = analysis
         if self.set_ents:
             boundaries = {m.start for m in analysis.mentions} | {m.end for m in analysis.mentions}
@@ -158,7 +161,7 @@ class EntityRecognizer:
             dates = [d for d in dates if d is not None]
             doc.spans[self.spans_key] = spans + [r for r in roles if r is not None] + dates
             doc.ents = filter_spans(spans + dates)
-        doc._.kg_entities = [entity_to_data(e) for e in rules.entities_for_output(analysis)]
+        doc._.kg_entities = [entity_to_data(e) for e in entities_for_output(analysis)]
         return doc
 
 
@@ -175,10 +178,10 @@ class RelationExtractor:
         analysis = doc.user_data.pop(_ANALYSIS_KEY, None)
         if analysis is None or analysis.text != doc.text:
             analysis = new_analysis(doc)
-            rules.analyse_entities(analysis)
-        rules.analyse_relations(analysis)
-        doc._.kg_entities = [entity_to_data(e) for e in rules.entities_for_output(analysis)]
-        doc._.kg_facts = [fact_to_data(f) for f in rules.facts_for_output(analysis)]
+            analyse_entities(analysis)
+        analyse_relations(analysis)
+        doc._.kg_entities = [entity_to_data(e) for e in entities_for_output(analysis)]
+        doc._.kg_facts = [fact_to_data(f) for f in facts_for_output(analysis)]
         return doc
 
 

@@ -18,7 +18,8 @@ from pathlib import Path
 from spacy.tokens import Doc
 from spacy.util import get_words_and_spaces, registry
 
-SEGMENTERS = ("jieba", "char")
+from ..settings import SEGMENTERS
+
 _USER_WORD_FREQ = 2000  # high enough that lexicon entries (高级副总裁, 快手) win over jieba's own splits
 
 _jieba_lock = threading.Lock()
