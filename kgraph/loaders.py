@@ -22,16 +22,7 @@ import sys
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
-from kgraph.decoding import (
-    SAMPLE_BYTES,
-    decode_bytes,
-    looks_binary,
-    normalise_newlines,
-    open_binary,
-    read_bytes,
-    replace_surrogates,
-    without_lone_surrogates,
-)
+from kgraph.decoding import SAMPLE_BYTES, decode_bytes, looks_binary, normalise_newlines, open_binary, read_bytes
 from kgraph.document_ids import document_id
 from kgraph.model import Document, LoadError
 from kgraph.text import closing_credit, html_to_text, markdown_to_text, normalise_date
@@ -107,6 +98,7 @@ def document_from_text(text: str, id: str = "<text>", **fields: Any) -> Document
     text = normalise_newlines(text).lstrip("\ufeff")
     if not text.strip():
         raise LoadError(fields.get("source") or id, "empty document")
+    from kgraph.decoding import without_lone_surrogates
     return without_lone_surrogates(Document(
         id=id,
         text=text,
@@ -571,6 +563,7 @@ def iter_documents(inputs: Iterable[str | os.PathLike], *, max_bytes: int = DEFA
     if isinstance(inputs, (str, bytes, os.PathLike)):
         inputs = [inputs]  # one path, not an iterable of characters
     base = os.fspath(base) if base is not None else os.getcwd()
+    from kgraph.decoding import replace_surrogates, without_lone_surrogates
     for item in _iter_inputs(inputs, max_bytes, base):
         if isinstance(item, LoadError):  # a file name that is not UTF-8 holds surrogates too
             yield LoadError(replace_surrogates(item.source), replace_surrogates(item.problem))
