@@ -8,9 +8,8 @@ import functools
 import logging
 import os
 import threading
-from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable, Iterable, Iterator
 
 from .graph import KnowledgeGraph
 from .model import Document, Extraction, LoadError, entity_from_data, fact_from_data
@@ -32,7 +31,7 @@ def make_nlp(settings: PipelineSettings | str | None = None, statistical: bool |
     """
     import spacy
 
-    from .nlp import components  # noqa: F401  (factories)
+    from .nlp import components, segmenter as _segmenter, statistical as _statistical  # noqa: F401  (factories)
 
     if not isinstance(settings, PipelineSettings) or statistical is not None:
         segmenter = settings.segmenter if isinstance(settings, PipelineSettings) else settings
@@ -284,7 +283,7 @@ class Text(str):
     __slots__ = ()
 
 
-TEXT_HINT = "to pass this string as text, give kgraph.Text(string) instead"
+TEXT_HINT = "to pass this string as text, give kgraph.Text(string) or kgraph.document_from_text(string) instead"
 
 
 def as_documents(inputs: Iterable | str | os.PathLike | Document, *,
