@@ -14,12 +14,12 @@ __version__ = "0.1.0"
 
 logging.getLogger(__name__).addHandler(logging.NullHandler())
 
-__all__ = ["build", "extract", "as_documents", "BuildReport", "KnowledgeGraph", "Document", "LoadError",
+__all__ = ["build", "extract", "as_documents", "BuildReport", "Text", "KnowledgeGraph", "Document", "LoadError",
            "document_from_text", "read_document", "iter_documents", "__version__"]
 
 # name -> module it lives in; heavy modules (spaCy, rdflib) load only when their entry points are first used
 _LAZY = {"build": "pipeline", "extract": "pipeline", "as_documents": "pipeline", "BuildReport": "pipeline",
-         "KnowledgeGraph": "graph", "Document": "model", "LoadError": "model",
+         "Text": "pipeline", "KnowledgeGraph": "graph", "Document": "model", "LoadError": "model",
          "document_from_text": "loaders", "read_document": "loaders", "iter_documents": "loaders"}
 
 

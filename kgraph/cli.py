@@ -19,6 +19,8 @@ from .query import RESULT_FORMATS
 from .settings import DEFAULT_SEGMENTER, EXECUTORS, SEGMENTERS, PipelineSettings
 
 EXIT_OK, EXIT_PARTIAL, EXIT_USAGE = 0, 1, 2
+# valid raw in JSON, but line readers (str.splitlines among them) cut JSON Lines there: written escaped
+_LINE_SEPARATORS = str.maketrans({"\u2028": "\\u2028", "\u2029": "\\u2029", "\x85": "\\u0085"})
 EPILOG = "Exit status: 0 success, 1 partial failure (reported), 2 usage error or nothing to do."
 
 
@@ -282,12 +284,18 @@ def push(directory: str, endpoint: str, graph_store: str | None, user: str | Non
       kgraph push out/ --endpoint http://localhost:7878/query --graph-store http://localhost:7878/store
     """
     from .corpus import CorpusError
-    from .push import PushError
+    from .push import PushError, check_http_url
     from .push import push as push_graphs
     from .store import StoreError
 
     if password is not None and user is None:
         _fail("--password needs --user")
+    try:
+        check_http_url(endpoint, "--endpoint")
+        if graph_store is not None:
+            check_http_url(graph_store, "--graph-store")
+    except ValueError as exc:
+        _fail(str(exc))
     corpus = _open_corpus(directory)
     try:
         with corpus:
@@ -311,30 +319,39 @@ def push(directory: str, endpoint: str, graph_store: str | None, user: str | Non
 @click.argument("query", required=False)
 @click.option("--file", "query_file", type=click.Path(exists=True, dir_okay=False), help="Read the query from a .rq file.")
 @click.option("--format", "fmt", type=click.Choice(RESULT_FORMATS), default=RESULT_FORMATS[0], show_default=True)
-def query(graph: str, query: str | None, query_file: str | None, fmt: str) -> None:
+@click.option("--allow-remote", is_flag=True,
+              help="Let the query fetch data from elsewhere: SERVICE <url>, FROM <url>, FROM NAMED <url> "
+                   "(refused by default: queries are local).")
+def query(graph: str, query: str | None, query_file: str | None, fmt: str, allow_remote: bool) -> None:
     """Run a SPARQL query on GRAPH (a graph file or a directory written by `kgraph build`).
 
-    The prefixes schema:, org:, prov:, dcterms:, rdfs:, xsd:, skos:, owl: and kg: are pre-bound.
+    The prefixes schema:, org:, prov:, dcterms:, rdfs:, xsd:, skos:, owl: and kg: are pre-bound. Queries are
+    local: SERVICE, FROM and FROM NAMED are refused (exit 1) unless --allow-remote is given.
 
     \b
     Example:
       kgraph query out/ --file examples/queries/positions.rq
       kgraph query out/graph.ttl 'SELECT ?n WHERE { ?p a schema:Person ; schema:name ?n }'
     """
-    from .query import QueryError, format_result, load_graph, run_query
+    from .query import QueryError, check_local, format_result, load_graph, run_query
 
     if (query is None) == (query_file is None):
         _fail("give a QUERY or --file, not both or neither")
     text = Path(query_file).read_text(encoding="utf-8") if query_file else query
     try:
+        check_local(text, allow_remote)  # before the graph is opened
         dataset = load_graph(graph)
+    except QueryError as exc:
+        _fail(f"{query_file or 'query'}: {exc}", EXIT_PARTIAL)
     except (OSError, ValueError) as exc:
         _fail(str(exc) if graph in str(exc) else f"{graph}: {exc}", EXIT_PARTIAL)
     try:
-        result = run_query(dataset, text)
+        output = format_result(run_query(dataset, text, allow_remote=allow_remote), fmt)
     except QueryError as exc:
         _fail(f"{query_file or 'query'}: {exc}", EXIT_PARTIAL)
-    click.echo(format_result(result, fmt))
+    except Exception as exc:  # noqa: BLE001 - e.g. a remote endpoint that fails (--allow-remote): no traceback
+        _fail(f"{query_file or 'query'}: the query failed: {type(exc).__name__}: {exc}", EXIT_PARTIAL)
+    click.echo(output)
 
 
 @main.command(epilog=EPILOG)
@@ -406,7 +423,7 @@ def extract(inputs: tuple[str, ...], segmenter: str) -> None:
     count = 0
     for ex in extract_docs(readable(), settings=PipelineSettings.make(segmenter)):
         count += 1
-        click.echo(json.dumps(ex.to_dict(), ensure_ascii=False))
+        click.echo(json.dumps(ex.to_dict(), ensure_ascii=False).translate(_LINE_SEPARATORS))
     if count == 0:
         _fail("no document could be read")
     sys.exit(EXIT_PARTIAL if failures else EXIT_OK)

@@ -3,10 +3,16 @@ the other encodings charset-normalizer recognises; binary data refused; newlines
 from __future__ import annotations
 
 import codecs
+import dataclasses
 import io
+import logging
 import os
+import re
+from typing import Any
 
-from .model import LoadError
+from .model import Document, LoadError
+
+log = logging.getLogger(__name__)
 
 _GB_FAMILY = frozenset({"gb2312", "gbk", "gb18030", "cp936", "hz"})
 _BOMS = (  # UTF-32 first: its little-endian BOM begins with the UTF-16 one
@@ -100,4 +106,33 @@ def normalise_newlines(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-__all__ = ["SAMPLE_BYTES", "decode_bytes", "looks_binary", "normalise_newlines", "open_binary", "read_bytes"]
+
+
+# -- lone surrogates ---------------------------------------------------------------------------------
+
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def replace_surrogates(value: Any) -> Any:
+    if isinstance(value, str):
+        return _LONE_SURROGATE.sub("\ufffd", value)
+    if isinstance(value, tuple):
+        return tuple(replace_surrogates(item) for item in value)
+    return value
+
+
+def without_lone_surrogates(document: Document) -> Document:
+    """``document`` with every lone surrogate (U+D800..U+DFFF, e.g. from a JSON ``"\\ud800"`` escape or a
+    Python string) replaced by U+FFFD, with a warning naming the document. Such a character cannot be written
+    as UTF-8: it is decided here, once, at loading, what it becomes, so no later step meets it."""
+    values = {field.name: getattr(document, field.name) for field in dataclasses.fields(document)}
+    cleaned = {name: replace_surrogates(value) for name, value in values.items()}
+    if cleaned == values:
+        return document
+    log.warning("%s: lone surrogate characters (not Unicode text) replaced by U+FFFD",
+                cleaned["source"] or cleaned["id"])
+    return Document(**cleaned)
+
+
+__all__ = ["SAMPLE_BYTES", "decode_bytes", "looks_binary", "normalise_newlines", "open_binary", "read_bytes",
+           "replace_surrogates", "without_lone_surrogates"]

@@ -39,7 +39,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .exporters import Edge, Exporter, Node, Summary, edge_sort_key, value_tag, write_files
-from .rdf import union_by_subject
+from .rdf import ntriples_lines, union_by_subject
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -340,7 +340,7 @@ class FragmentCache:
 def _graph_items(store: GraphStore, keys: Iterable[str]) -> Iterator[tuple[str, list[str]]]:
     """(graph IRI, sorted N-Triples lines) of the named graphs among ``keys`` that hold triples."""
     for name in sorted(keys):
-        lines = store.graph_ntriples(name).decode("utf-8").splitlines()
+        lines = ntriples_lines(store.graph_ntriples(name))
         if lines:
             yield name, lines
 

@@ -98,7 +98,8 @@ def document_from_text(text: str, id: str = "<text>", **fields: Any) -> Document
     text = normalise_newlines(text).lstrip("\ufeff")
     if not text.strip():
         raise LoadError(fields.get("source") or id, "empty document")
-    return Document(
+    from kgraph.decoding import without_lone_surrogates
+    return without_lone_surrogates(Document(
         id=id,
         text=text,
         title=fields.get("title") or _title_from_first_line(text),
@@ -107,7 +108,7 @@ def document_from_text(text: str, id: str = "<text>", **fields: Any) -> Document
         publisher=fields.get("publisher") or closing_credit(text),
         source=fields.get("source"),
         meta=_freeze_meta(fields.get("meta")),
-    )
+    ))
 
 
 def _text_document(text: str, name: str) -> Document:
@@ -557,11 +558,20 @@ def iter_documents(inputs: Iterable[str | os.PathLike], *, max_bytes: int = DEFA
     (by default the working directory), e.g. ``articles/a.md`` (``corpus.jsonl:17`` for a JSON Lines record
     without an "id").
     Never raises for a bad input: each document that cannot be read is yielded as a LoadError, which names
-    the input as it was given. ``max_bytes`` limits each file (each line of a JSON Lines file).
+    the input as it was given. ``max_bytes`` limits each file (each line of a JSON Lines file). Lone surrogates: U+FFFD.
     """
     if isinstance(inputs, (str, bytes, os.PathLike)):
         inputs = [inputs]  # one path, not an iterable of characters
     base = os.fspath(base) if base is not None else os.getcwd()
+    from kgraph.decoding import replace_surrogates, without_lone_surrogates
+    for item in _iter_inputs(inputs, max_bytes, base):
+        if isinstance(item, LoadError):  # a file name that is not UTF-8 holds surrogates too
+            yield LoadError(replace_surrogates(item.source), replace_surrogates(item.problem))
+        else:
+            yield without_lone_surrogates(item)
+
+
+def _iter_inputs(inputs: Iterable[str | os.PathLike], max_bytes: int, base: str) -> Iterator[Document | LoadError]:
     for item in inputs:
         name = os.fsdecode(item)
         if name == "-":

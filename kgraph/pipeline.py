@@ -50,17 +50,97 @@ def _to_extraction(doc, document: Document) -> Extraction:
                       [fact_from_data(f) for f in doc._.kg_facts or []])
 
 
-def _make_doc(nlp, document: Document):
-    doc = nlp.make_doc(document.text)
+def _make_doc(nlp, document: Document, start: int = 0, end: int | None = None):
+    doc = nlp.make_doc(document.text if start == 0 and end is None else document.text[start:end])
     doc._.kg_doc_id = document.id
     doc._.kg_doc_date = document.date
     return doc
 
 
+def _piece_docs(nlp, documents: Iterable[Document]) -> Iterator[tuple[Any, tuple[Document, int, bool]]]:
+    """(spaCy doc, (document, offset of the piece, whether it is the document's last piece)) for each piece."""
+    for document in documents:
+        spans = pieces(document.text)
+        for n, (start, end) in enumerate(spans):
+            yield _make_doc(nlp, document, start, end), (document, start, n == len(spans) - 1)
+
+
+def _extractions(processed: Iterable[tuple[Any, tuple[Document, int, bool]]]) -> Iterator[Extraction]:
+    """The extraction of each document from its processed pieces, in order (see :func:`pieces`)."""
+    parts: list[tuple[int, Any]] = []
+    for doc, (document, offset, last) in processed:
+        parts.append((offset, doc))
+        if last:
+            yield _to_extraction(doc, document) if len(parts) == 1 else _joined(document, parts)
+            parts = []
+
+
 def extract_one(document: Document, settings: PipelineSettings | str | None = None) -> Extraction:
     """The extraction of one document; ``settings``: :class:`~kgraph.settings.PipelineSettings` or a segmenter."""
     nlp = make_nlp(resolve(settings))
-    return _to_extraction(nlp(_make_doc(nlp, document)), document)
+    return next(_extractions((nlp(doc), context) for doc, context in _piece_docs(nlp, [document])))
+
+
+# -- long documents: processed in pieces -------------------------------------------------------------------
+
+PIECE_CHARS = 20_000
+"""A document longer than this is processed in pieces of at most this many characters, cut at a paragraph break
+(else after a sentence end, a clause mark or a space; a piece without any is cut at the limit). Every analysis
+works within a piece, so its cost does not grow with the document, and spaCy's ``max_length`` (1,000,000) is
+never reached. Offsets stay relative to the whole text; an entity found in several pieces is one entity."""
+
+_CUT_AFTER = ("\n", "。！？!?…", "；，、;,：:", " \t\u3000")
+
+
+def pieces(text: str, limit: int = PIECE_CHARS) -> list[tuple[int, int]]:
+    """(start, end) of the pieces ``text`` is processed in: one piece unless it is longer than ``limit``."""
+    spans = []
+    start = 0
+    while len(text) - start > limit:
+        end = start + limit
+        for marks in _CUT_AFTER:  # the latest mark of the most separating kind in the second half
+            cut = max(text.rfind(mark, start + limit // 2, end) for mark in marks)
+            if cut >= 0:
+                end = cut + 1
+                break
+        spans.append((start, end))
+        start = end
+    spans.append((start, len(text)))
+    return spans
+
+
+def _joined(document: Document, parts: list[tuple[int, Any]]) -> Extraction:
+    """One extraction from the processed pieces of ``document``: offsets (mentions, evidence, the ``#offset`` of
+    statement and figure keys) shifted to the whole text, an entity found in several pieces merged."""
+    prefix = f"{document.id}#"
+
+    def key(value: str, offset: int) -> str:
+        rest = value[len(prefix):] if value.startswith(prefix) else ""
+        return f"{prefix}{int(rest) + offset}" if rest.isdigit() else value
+
+    entities: dict[tuple[str, str], Any] = {}
+    facts = []
+    for offset, doc in parts:
+        piece = _to_extraction(doc, document)
+        for entity in piece.entities:
+            entity.mentions = [(start + offset, end + offset) for start, end in entity.mentions]
+            if "key" in entity.props:
+                entity.props["key"] = key(entity.props["key"], offset)
+            known = entities.setdefault(entity.ref, entity)
+            if known is not entity:
+                known.mentions += entity.mentions
+                known.aliases |= entity.aliases
+                known.confidence = max(known.confidence, entity.confidence)
+                known.subtype = known.subtype or entity.subtype
+                for name, value in entity.props.items():
+                    known.props.setdefault(name, value)
+        for fact in piece.facts:
+            fact.subject = (fact.subject[0], key(fact.subject[1], offset))
+            fact.object = (fact.object[0], key(fact.object[1], offset))
+            fact.evidence.start += offset
+            fact.evidence.end += offset
+            facts.append(fact)
+    return Extraction(document, list(entities.values()), facts)
 
 
 def _extract_batch(batch: list[Document], settings: PipelineSettings,
@@ -101,9 +181,8 @@ def extract(inputs: Iterable | str | os.PathLike | Document, *, segmenter: str |
         return
     if n_process <= 1:
         nlp = make_nlp(settings)
-        docs = ((_make_doc(nlp, d), d) for d in documents)
-        for doc, document in nlp.pipe(docs, as_tuples=True, batch_size=batch_size):
-            extraction = _to_extraction(doc, document)
+        processed = nlp.pipe(_piece_docs(nlp, documents), as_tuples=True, batch_size=batch_size)
+        for extraction in _extractions(processed):
             yield extraction if then is None else then(extraction)
         return
     import concurrent.futures as cf
@@ -197,7 +276,14 @@ def _extract_dask(documents: Iterable[Document], *, settings: PipelineSettings, 
             client.close()
 
 
-TEXT_HINT = "to pass this string as text, give kgraph.document_from_text(string) instead"
+class Text(str):
+    """A string that is article text, never a path: ``kgraph.build([kgraph.Text(untrusted)])`` reads no file
+    whatever the string holds. (A plain string is read as a path when it names one; see :func:`build`.)"""
+
+    __slots__ = ()
+
+
+TEXT_HINT = "to pass this string as text, give kgraph.Text(string) or kgraph.document_from_text(string) instead"
 
 
 def as_documents(inputs: Iterable | str | os.PathLike | Document, *,
@@ -205,30 +291,35 @@ def as_documents(inputs: Iterable | str | os.PathLike | Document, *,
     """The inputs of :func:`build` and :func:`extract` as documents, read lazily; what cannot be read is a
     :class:`LoadError` value naming it. The one place that decides what an input is:
 
-    * a :class:`Document` (e.g. from :func:`kgraph.loaders.document_from_text`) is taken as it is: the way to
-      pass text that is never taken for a path;
+    * a :class:`Text` (a ``str``) is the text of an article, never a path, and so is a :class:`Document` (e.g.
+      from :func:`kgraph.loaders.document_from_text`), taken as it is: the ways to pass text that no file
+      system lookup follows;
     * an ``os.PathLike`` is a path, and so is ``"-"`` (standard input);
     * a string naming an existing file or folder is that path (a file's document id is its path relative to
       ``base``, by default the working directory: see :func:`kgraph.document_ids.document_id`);
     * a string that looks like a path (one line ending in a suffix kgraph reads, such as ``.md``, or holding
       a path separator) and names nothing is an error, not text: a mistyped path must not become an article;
-    * any other string is the text of an article, with the id ``text-N`` (its position among the inputs).
+    * any other string is the text of an article, with the id ``text-N`` (its position among the inputs);
+      blank text is a LoadError ("empty text"). Lone surrogates become U+FFFD (with a warning).
     """
+    from .decoding import without_lone_surrogates
     from .loaders import document_from_text, iter_documents
 
     if isinstance(inputs, (str, os.PathLike, Document)):
         inputs = [inputs]  # one input, not an iterable of characters
     for n, item in enumerate(inputs):
         if isinstance(item, Document):
-            yield item
-        elif isinstance(item, os.PathLike) or (isinstance(item, str) and (item == "-" or _names_a_path(item))):
-            yield from iter_documents([item], base=base)
-        elif isinstance(item, str) and _looks_like_a_path(item):
-            yield LoadError(item, f"no such file or folder; {TEXT_HINT}")
-        elif isinstance(item, str):
-            yield document_from_text(item, id=f"text-{n + 1}")
-        else:
+            yield without_lone_surrogates(item)
+        elif not isinstance(item, (str, os.PathLike)):
             yield LoadError(repr(item)[:60], f"not a path, a text or a Document ({type(item).__name__})")
+        elif isinstance(item, Text) or not (isinstance(item, os.PathLike) or item == "-" or _names_a_path(item)):
+            if isinstance(item, Text) or not _looks_like_a_path(item):
+                yield (document_from_text(str(item), id=f"text-{n + 1}") if item.strip()
+                       else LoadError(f"text-{n + 1}", "empty text"))
+            else:
+                yield LoadError(item, f"no such file or folder; {TEXT_HINT}")
+        else:
+            yield from iter_documents([item], base=base)
 
 
 def _could_be_a_path(item: str) -> bool:
@@ -280,10 +371,13 @@ def build(inputs: Iterable | str, *, segmenter: str | None = None, n_process: in
     """Build a knowledge graph from paths (files, folders, .jsonl corpora, "-"), texts or Documents (how a
     string is told apart: :func:`as_documents`).
 
-    A document that cannot be read is logged, recorded in ``report.failures`` and skipped; the others'
-    results are kept. ``executor`` and ``scheduler`` choose where extraction runs (see :func:`extract`).
+    A document that cannot be read (blank text included) is logged, recorded in ``report.failures`` and
+    skipped; the others' results are kept; one blank string alone raises LoadError ("empty text"): there is
+    nothing to build. ``executor`` and ``scheduler`` choose where extraction runs (see :func:`extract`).
     ``base``: the folder file ids are relative to (default: the working directory).
     """
+    if isinstance(inputs, str) and not inputs.strip():
+        raise LoadError("text-1", "empty text")
     settings = resolve(settings, segmenter)
     report = report if report is not None else BuildReport()
     kg = KnowledgeGraph()

@@ -26,6 +26,21 @@ class PushReport:
     deleted: list[str] = field(default_factory=list)     # kgraph document graphs removed from the remote store
 
 
+def check_http_url(url: str, what: str = "URL") -> str:
+    """``url`` if it is an absolute http:// or https:// URL with a host (and a valid port, if any), else
+    ValueError saying what is wrong with it: push talks HTTP to a SPARQL store and nothing else."""
+    try:
+        parts = urllib.parse.urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number in range
+    except ValueError as exc:
+        raise ValueError(f"{what} {url!r} is not a valid URL: {exc}") from None
+    if parts.scheme.lower() not in ("http", "https"):
+        raise ValueError(f"{what} {url!r} is not an http:// or https:// URL")
+    if not parts.hostname:
+        raise ValueError(f"{what} {url!r} names no host")
+    return url
+
+
 def _opener(url: str, user: str | None, password: str | None) -> urllib.request.OpenerDirector:
     handlers: list[urllib.request.BaseHandler] = []
     if user is not None:
@@ -112,6 +127,9 @@ def push(store: GraphStore, graph_store: str, *, endpoint: str | None = None, us
     The body is N-Triples sent as ``text/turtle`` (N-Triples is Turtle), which every store accepts. Stops
     at the first failure with :class:`PushError`; PUT replaces, so pushing again is safe.
     """
+    check_http_url(graph_store, "the graph store")
+    if endpoint is not None:
+        check_http_url(endpoint, "the endpoint")
     opener = _opener(graph_store, user, password)
     report = PushReport()
     local: dict[str, int] = {}
@@ -147,4 +165,4 @@ def push(store: GraphStore, graph_store: str, *, endpoint: str | None = None, us
     return report
 
 
-__all__ = ["PushError", "PushReport", "push", "remote_counts", "remote_document_graphs"]
+__all__ = ["PushError", "PushReport", "check_http_url", "push", "remote_counts", "remote_document_graphs"]

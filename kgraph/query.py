@@ -29,6 +29,48 @@ class QueryError(ValueError):
     """A SPARQL query that cannot be parsed; the message says where."""
 
 
+class RemoteQueryError(QueryError):
+    """A query that would fetch data from elsewhere (SERVICE, FROM, FROM NAMED) while only local ones are allowed."""
+
+
+def remote_parts(sparql: str) -> list[str]:
+    """The parts of ``sparql`` that would make the engine fetch data from outside the graph it is given:
+    ``SERVICE <iri>`` (a request to another endpoint) and ``FROM <iri>`` / ``FROM NAMED <iri>`` (rdflib loads
+    the IRI, from the network or the file system). Raises :class:`QueryError` for a query that does not parse."""
+    from rdflib.plugins.sparql.parser import parseQuery
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    try:
+        tree = parseQuery(sparql)
+    except Exception as exc:  # pyparsing's ParseException
+        raise QueryError(f"invalid SPARQL query: {exc}") from exc
+    found: list[str] = []
+    stack: list[Any] = [tree]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, CompValue):
+            if node.name == "ServiceGraphPattern":
+                found.append(f"SERVICE <{node.get('term')}>")
+            elif node.name == "DatasetClause":
+                named = node.get("named")
+                found.append(f"FROM NAMED <{named}>" if named is not None else f"FROM <{node.get('default')}>")
+            stack.extend(node.values())
+        elif isinstance(node, (list, tuple)) or type(node).__name__ == "ParseResults":
+            stack.extend(node)
+    return sorted(set(found))
+
+
+def check_local(sparql: str, allow_remote: bool = False) -> None:
+    """Refuse a query that would reach outside the local graph unless ``allow_remote``: the one check for every
+    way kgraph runs a user's query (``kgraph query``, :func:`run_query`, a future ``kgraph serve``). Raises
+    :class:`RemoteQueryError` naming the parts, or :class:`QueryError` for a query that does not parse."""
+    parts = remote_parts(sparql)
+    if parts and not allow_remote:
+        raise RemoteQueryError(f"the query reads from outside the graph ({', '.join(parts)}); kgraph queries are "
+                               "local: use GRAPH <iri> { ... } for a document's graph, or allow remote data "
+                               "explicitly (--allow-remote)")
+
+
 def load_graph(path: str | os.PathLike):
     """Read a graph kgraph wrote: a directory written by ``kgraph build`` (its store, see below), a file
     (.trig .nq .jsonld .ttl .nt, by extension) or a directory holding one of :data:`GRAPH_FILES` (TriG
@@ -71,13 +113,15 @@ def load_graph(path: str | os.PathLike):
     return dataset
 
 
-def run_query(graph: Any, sparql: str):
+def run_query(graph: Any, sparql: str, *, allow_remote: bool = False):
     """Run ``sparql`` on ``graph`` (an rdflib Dataset or Graph, or a KnowledgeGraph) and return the rdflib
     result. The :data:`PREFIXES` are pre-bound; a Dataset is queried as the union of its named graphs.
-    Raises :class:`QueryError` for a query that does not parse."""
+    Raises :class:`QueryError` for a query that does not parse, :class:`RemoteQueryError` for one with SERVICE,
+    FROM or FROM NAMED unless ``allow_remote`` (see :func:`check_local`)."""
     from rdflib import Dataset
     from rdflib.plugins.sparql import prepareQuery
 
+    check_local(sparql, allow_remote)
     if hasattr(graph, "to_rdf"):  # a KnowledgeGraph
         graph = graph.to_rdf()
     try:
@@ -224,4 +268,5 @@ def format_result(result: Any, fmt: str = "table") -> str:
     return _table(variables, [[_cell(term) for term in row] for row in rows])
 
 
-__all__ = ["PREFIXES", "QueryError", "load_graph", "run_query", "format_result", "display_width"]
+__all__ = ["PREFIXES", "QueryError", "RemoteQueryError", "check_local", "remote_parts", "load_graph", "run_query",
+           "format_result", "display_width"]

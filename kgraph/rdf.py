@@ -462,7 +462,14 @@ def canonical_lines(lines: Iterable[str]) -> list[str]:
     store.load("".join(line + "\n" for line in lines).encode("utf-8"), format=ox.RdfFormat.N_TRIPLES,
                to_graph=ox.DefaultGraph())
     data = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph()).decode("utf-8")
-    return sorted(set(data.splitlines()))
+    return sorted(set(ntriples_lines(data)))
+
+
+def ntriples_lines(data: bytes | str) -> list[str]:
+    """The lines of N-Triples (or N-Quads) text, cut at "\\n" only: ``str.splitlines`` would also cut at U+2028,
+    U+2029, U+0085 and other separators, which N-Triples keeps raw inside literals (article text holds them)."""
+    text = data.decode("utf-8") if isinstance(data, bytes) else data
+    return [line for line in text.split("\n") if line]
 
 
 def subject_of(line: str) -> str:
@@ -491,5 +498,5 @@ def document_triples(extraction: Extraction, graph: nx.MultiDiGraph) -> tuple[st
 
 
 __all__ = ["KG", "SCHEMA", "ORG", "PROV", "DCTERMS", "PREFIXES", "LANG", "bind_prefixes", "graph_iri",
-           "document_triples", "canonical_lines", "ox_term", "subject_of", "to_ntriples", "union_by_subject",
+           "document_triples", "canonical_lines", "ntriples_lines", "ox_term", "subject_of", "to_ntriples", "union_by_subject",
            "to_dataset", "date_literal", "decimal_literal"]

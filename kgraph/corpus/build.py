@@ -12,7 +12,6 @@ from typing import Any
 from ..model import Document, LoadError
 from ..settings import PipelineSettings, resolve
 from .extract import extract_each
-from .manifest import is_corpus
 
 log = logging.getLogger(__name__)
 
@@ -71,8 +70,7 @@ class Builds:
         settings = resolve(settings)
         started = time.perf_counter()
         report = CorpusReport()
-        if is_corpus(self.directory):
-            self.open()  # lock first, then trust the manifest
+        self.open()  # lock first (making the directory), then trust the manifest: a second build is told at once
 
         seen: set[str] = set()  # the ids of the documents the inputs gave
         phase = phase or (lambda _name: None)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import shutil
 import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -27,8 +28,9 @@ _FLUSH_SECONDS = 5.0  # how often a long build saves its manifest, so an interru
 
 
 class Corpus(ManifestFile, NameIndex, Repair, Exports, Builds):
-    """A ``kgraph build`` output directory backed by a store. Nothing is created on disk until a
-    document is stored, so a build that reads nothing leaves no directory behind.
+    """A ``kgraph build`` output directory backed by a store. Opening it makes the directory (atomically) and
+    locks the store before anything else, so a second build into it is refused at once; a build that stores
+    no document removes the directory it made, so a build that reads nothing leaves no directory behind.
 
     The cached extraction of each document is the source of truth: the store's graph of a document is
     its triples with names harmonised (:func:`kgraph.store.harmonise_names`), the manifest is an index.
@@ -44,6 +46,7 @@ class Corpus(ManifestFile, NameIndex, Repair, Exports, Builds):
         self._preferred_names: dict[str, str] = {}  # entity IRI -> its preferred name, as far as computed
         self._last_flush = time.monotonic()
         self._dirty = False
+        self._created = False  # this object made the directory: remove it again if no document was stored
 
     def open(self) -> Corpus:
         """Lock the store (creating the directory if needed), read the manifest, reconcile the two."""
@@ -53,8 +56,13 @@ class Corpus(ManifestFile, NameIndex, Repair, Exports, Builds):
 
         if self.directory.exists() and not self.directory.is_dir():
             raise CorpusError(f"{self.directory}: exists and is not a directory")
-        self.directory.mkdir(parents=True, exist_ok=True)
-        self._store = GraphStore(store_path(self.directory))
+        self.directory.parent.mkdir(parents=True, exist_ok=True)
+        try:  # atomic: of two builds that start at once, one makes the directory; either may lock it first
+            self.directory.mkdir()
+            self._created = True
+        except FileExistsError:
+            pass
+        self._store = GraphStore(store_path(self.directory))  # the lock; StoreLockedError when in use
         try:
             self._manifest = self._read_manifest()
             thorough = bool(self._manifest.get("writing"))
@@ -114,6 +122,8 @@ class Corpus(ManifestFile, NameIndex, Repair, Exports, Builds):
             self._fragments = None
             if self._store is not None:
                 self._store.close()
+                if self._created and not self.documents:  # a build that stored nothing leaves no directory
+                    shutil.rmtree(self.directory, ignore_errors=True)
             self._store = None
 
     def __enter__(self) -> Corpus:
@@ -151,7 +161,7 @@ class Corpus(ManifestFile, NameIndex, Repair, Exports, Builds):
         whose entity gets a new preferred name) make the change; should either fail, the previous version
         stays and the error is raised. ``settings``: what the extraction was made with (default: the defaults).
         """
-        from ..rdf import subject_of
+        from ..rdf import ntriples_lines, subject_of
         from ..store import own_names
 
         prepared = extraction if isinstance(extraction, Prepared) else prepare(extraction)  # nothing written yet
@@ -177,7 +187,7 @@ class Corpus(ManifestFile, NameIndex, Repair, Exports, Builds):
         subjects = {subject_of(line) for line in triples} | {f"<{iri}>" for iri in renamed}
         if previous is not None:
             subjects |= {subject_of(line) for line in
-                         store.graph_ntriples(previous["graph"]).decode("utf-8").splitlines()}
+                         ntriples_lines(store.graph_ntriples(previous["graph"]))}
         cache = self.directory / entry["cache"]
         old_cache = cache.read_bytes() if previous is not None and cache.is_file() else None
         with atomic_write(cache) as fh:
@@ -218,14 +228,14 @@ class Corpus(ManifestFile, NameIndex, Repair, Exports, Builds):
         def preferred(iri: str) -> str:
             return self._preferred(iri, after[iri]) if iri in after else self._preferred(iri)
 
-        from ..rdf import subject_of
+        from ..rdf import ntriples_lines, subject_of
 
         graphs = self._relabelled_graphs(renamed, set(removed), preferred)
         self._begin_writing()
         drop = [self.documents[doc_id]["graph"] for doc_id in removed]
         subjects = {f"<{iri}>" for iri in renamed}
         for graph in drop:
-            subjects |= {subject_of(line) for line in self.store.graph_ntriples(graph).decode("utf-8").splitlines()}
+            subjects |= {subject_of(line) for line in ntriples_lines(self.store.graph_ntriples(graph))}
         self.store.replace_graphs(graphs, drop=drop)
         for doc_id in removed:
             entry = self.documents.pop(doc_id)

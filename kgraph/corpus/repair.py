@@ -18,6 +18,8 @@ class Repair:
         owns and cache files no entry names, restore missing graphs from the cache. ``thorough`` (after a
         build that did not close, e.g. killed): also take every document's names from its cache and
         rewrite each graph that differs from what its cache gives. Returns whether the store changed."""
+        from ..rdf import ntriples_lines
+
         store, documents = self._store, self.documents
         store_changed = False
         present = store.graph_names()
@@ -51,7 +53,7 @@ class Repair:
         for doc_id, (graph, triples) in sorted(caches.items()):
             if thorough or graph not in present:
                 expected = self._harmonised(doc_id, triples, documents[doc_id].get("names", {}))
-                if graph not in present or store.graph_ntriples(graph).decode("utf-8").splitlines() != expected:
+                if graph not in present or ntriples_lines(store.graph_ntriples(graph)) != expected:
                     store.replace_graph(graph, expected)
                     self._dirty = store_changed = True
         if thorough:
