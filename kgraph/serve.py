@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from .model import Kind
+from .query import QueryError, RemoteQueryError, check_local
 
 log = logging.getLogger(__name__)
 
@@ -61,10 +62,6 @@ _UPDATE = re.compile(r"^\s*(?:(?:PREFIX\s+\S*\s*<[^>]*>|BASE\s*<[^>]*>)\s*)*"
                      r"(?:INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH)\b", re.IGNORECASE)
 
 
-# what a query's text holds besides its keywords: strings, IRIs and comments, blanked before looking for one
-_LITERALS_AND_IRIS = re.compile(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|'
-                                r"'(?:[^'\\\n]|\\.)*'|<[^<>\"{}|^`\\\s]*>|#[^\n]*")
-_SERVICE = re.compile(r"\bSERVICE\b", re.IGNORECASE)
 
 
 class ServeError(Exception):
@@ -179,14 +176,17 @@ class SparqlRefused(Exception):
 
 
 def check_query(sparql: str) -> None:
-    """Refuse what a read-only endpoint must not run: updates (403), and SERVICE (400), with which Oxigraph
-    would send requests to any address the query names. (Issue 13 gives kgraph.query one rule for every
-    query path; this is where the endpoint applies it.)"""
+    """Refuse what a read-only endpoint must not run: updates (403), and queries that would read from elsewhere
+    (SERVICE, FROM, FROM NAMED: 400), by the one rule every kgraph query path applies
+    (:func:`kgraph.query.check_local`); with SERVICE Oxigraph would send requests to any address a query names."""
     if _UPDATE.match(sparql):
         raise SparqlRefused(403, "this SPARQL endpoint is read-only: updates are refused")
-    if _SERVICE.search(_LITERALS_AND_IRIS.sub(" ", sparql)):
-        raise SparqlRefused(400, "SERVICE (a federated query) is refused: this endpoint answers from its own store "
-                                 "and makes no requests")
+    try:
+        check_local(sparql)
+    except RemoteQueryError as exc:
+        raise SparqlRefused(400, f"{exc}; this endpoint answers from its own store and makes no requests") from exc
+    except QueryError as exc:
+        raise SparqlRefused(400, str(exc)) from exc
 
 
 def negotiate(accept: str, kind: str) -> tuple[str, str]:

@@ -122,6 +122,10 @@ def test_sparql_refuses_updates_with_a_clear_status(server):
     federated = "SELECT * WHERE { SERVICE <http://127.0.0.1:1/sparql> { ?s ?p ?o } }"
     status, _, body = request(f"{server.url}/sparql", data=form(query=federated), headers=form_type)
     assert status == 400 and b"SERVICE" in body  # the server would otherwise request any address it names
+    for remote in ("SELECT * FROM <http://127.0.0.1:1/data> WHERE { ?s ?p ?o }",
+                   "SELECT * FROM NAMED <http://127.0.0.1:1/data> WHERE { GRAPH ?g { ?s ?p ?o } }"):
+        status, _, body = request(f"{server.url}/sparql", data=form(query=remote), headers=form_type)
+        assert status == 400 and b"FROM" in body  # the same local-only rule as kgraph query
     status, _, body = request(f"{server.url}/sparql", data=form(query="SELEC nonsense"), headers=form_type)
     assert status == 400 and b"invalid SPARQL query" in body
     # nothing was changed
